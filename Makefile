@@ -1,0 +1,64 @@
+# tidepool — every target bootstraps what it needs (Python venv, npm packages, the solc and anvil
+# commands) from PyPI and npm only, pinned by requirements.lock and package-lock.json.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+ROOT    := $(abspath .)
+VENV    := $(ROOT)/.venv
+PY      := $(VENV)/bin/python
+TOOLS   := $(ROOT)/.tools
+SOLC_VERSION := 0.8.30
+
+export PATH := $(TOOLS)/bin:$(ROOT)/node_modules/.bin:$(VENV)/bin:$(PATH)
+export SOLCX_BINARY_PATH := $(TOOLS)/solcx
+export APE_DATA_FOLDER := $(ROOT)/.ape-data
+export HYPOTHESIS_PROFILE ?= ci
+
+STAMP_PY  := $(VENV)/.installed
+STAMP_NPM := node_modules/.installed
+SOLC_CMD  := $(TOOLS)/solcx/solc-v$(SOLC_VERSION)
+ANVIL_CMD := $(TOOLS)/bin/anvil
+
+.PHONY: help install compile test test-model test-revm test-anvil test-deep demo bench lint clean
+
+help: ## Show this list
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+
+$(STAMP_PY): requirements.lock
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+$(STAMP_NPM): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(SOLC_CMD): $(STAMP_NPM) tools/solc.cjs
+	mkdir -p $(dir $@)
+	printf '#!/bin/sh\nexec node "%s/tools/solc.cjs" "$$@"\n' "$(ROOT)" > $@
+	chmod +x $@
+
+# Anvil from npm, always with --prune-history (a growing chain otherwise slows every request).
+$(ANVIL_CMD): $(STAMP_NPM) tools/anvil.sh
+	mkdir -p $(dir $@)
+	ln -sf "$(ROOT)/tools/anvil.sh" $@
+
+install: $(STAMP_PY) $(STAMP_NPM) $(SOLC_CMD) $(ANVIL_CMD) ## Install everything (idempotent)
+
+compile: install ## Compile the contracts (force: make compile FORCE=-f)
+	ape compile $(FORCE)
+
+test: compile ## Run every test: model, in-process EVM, Anvil (HYPOTHESIS_PROFILE=ci|deep)
+	pytest -q tests
+
+test-model: install ## Model-only tests (no chain)
+	pytest -q tests -m "not chain"
+
+test-deep: compile ## Long property run (HYPOTHESIS_PROFILE=deep)
+	HYPOTHESIS_PROFILE=deep pytest -q tests
+
+demo: compile ## Start Anvil, deploy, trade, check the model against the chain
+	ape run demo
+
+clean: ## Remove build output and installed tools (keeps sources)
+	rm -rf .build .tools .ape-data $(VENV) node_modules .hypothesis .pytest_cache
