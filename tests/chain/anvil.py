@@ -1,0 +1,87 @@
+"""Fidelity backend: the local Anvil node that Ape's foundry provider starts (the node users deploy to).
+
+Ape owns the node's life (start, port, accounts); transactions go to it as JSON-RPC from Anvil's unlocked
+test accounts, so no time is spent signing in Python. A transaction is first run as `eth_call` at the next
+block's number and timestamp: a revert is reported with its decoded error and nothing is mined; otherwise
+the same transaction is mined at exactly that timestamp and its receipt must succeed.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import requests
+
+from .artifacts import Artifacts
+from .backend import GAS_LIMIT, Chain, HarnessError, Reverted, Snapshot
+
+
+class AnvilChain(Chain):
+    name = "anvil"
+
+    def __init__(self, artifacts: Artifacts, uri: str, accounts: list[str]):
+        self.artifacts = artifacts
+        self.uri = uri
+        self.accounts = list(accounts)
+        self._http = requests.Session()
+        self._ids = itertools.count(1)
+        latest = self._rpc("eth_getBlockByNumber", ["latest", False])
+        self.block = int(latest["number"], 16)
+        self.now = int(latest["timestamp"], 16) + 1
+        self.lens = self.deploy("Lens")
+
+    def _rpc(self, method: str, params: list):
+        reply = self._http.post(
+            self.uri, json={"jsonrpc": "2.0", "id": next(self._ids), "method": method, "params": params}
+        ).json()
+        if "error" in reply:
+            error = reply["error"]
+            data = error.get("data")
+            if isinstance(data, str) and data.startswith("0x"):
+                payload = bytes.fromhex(data[2:])
+                name, args = self.artifacts.decode_error(payload)
+                raise Reverted(name, args, payload)
+            if "revert" in str(error.get("message", "")):
+                raise Reverted("", (), b"")
+            raise HarnessError(f"{method}: {error}")
+        return reply["result"]
+
+    def _tx(self, sender, to, data, value) -> dict:
+        tx = {"from": sender, "data": "0x" + data.hex(), "gas": hex(GAS_LIMIT)}
+        if to is not None:
+            tx["to"] = to
+        if value:
+            tx["value"] = hex(value)
+        return tx
+
+    def _send(self, sender, to, data, value):
+        tx = self._tx(sender, to, data, value)
+        overrides = {"time": hex(self.now), "number": hex(self.block + 1)}
+        out = self._rpc("eth_call", [tx, "latest", {}, overrides])  # raises Reverted: nothing mined
+        self._rpc("evm_setNextBlockTimestamp", [self.now])
+        tx_hash = self._rpc("eth_sendTransaction", [tx])
+        receipt = self._rpc("eth_getTransactionReceipt", [tx_hash])
+        if receipt is None or receipt["status"] != "0x1":
+            raise HarnessError(f"transaction {tx_hash} failed on chain after its eth_call succeeded")
+        self.block = int(receipt["blockNumber"], 16)
+        logs = [
+            (log["address"], [bytes.fromhex(t[2:]) for t in log["topics"]], bytes.fromhex(log["data"][2:]))
+            for log in receipt["logs"]
+        ]
+        return bytes.fromhex(out[2:]), logs, int(receipt["gasUsed"], 16), receipt.get("contractAddress")
+
+    def _eth_call(self, to, data):
+        out = self._rpc("eth_call", [{"to": to, "data": "0x" + data.hex(), "gas": hex(GAS_LIMIT)}, "latest"])
+        return bytes.fromhex(out[2:])
+
+    def eth_balance(self, address):
+        return int(self._rpc("eth_getBalance", [address, "latest"]), 16)
+
+    def snapshot(self):
+        return Snapshot(self._rpc("evm_snapshot", []), self.now, self.block)
+
+    def revert(self, snap):
+        if not self._rpc("evm_revert", [snap.ref]):
+            raise HarnessError(f"evm_revert({snap.ref}) refused")
+        snap.ref = self._rpc("evm_snapshot", [])  # Anvil drops a snapshot once reverted to
+        self.now, self.block = snap.now, snap.block

@@ -1,0 +1,181 @@
+"""The small chain interface every state machine is written against.
+
+A `Chain` deploys artifacts, sends transactions as funded accounts, reads state (many reads in one round
+trip through the `Lens` test contract), takes and restores snapshots, and keeps the clock: `now` is the
+timestamp the next transaction's block gets, so both backends run the same history at the same times.
+Each transaction is mined in a block of its own, as Anvil's auto-mine does.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from eth_utils import to_checksum_address
+
+from .artifacts import Artifacts, ContractType, Function
+
+GAS_LIMIT = 30_000_000
+
+
+class Reverted(Exception):
+    """A transaction or call reverted; `name` is the decoded custom error ('' for an empty revert)."""
+
+    def __init__(self, name: str, args: tuple = (), data: bytes = b""):
+        super().__init__(f"{name}{args if args else ''}")
+        self.name = name
+        self.args_ = args
+        self.data = data
+
+
+class HarnessError(RuntimeError):
+    """The backend did something the harness cannot explain (not a contract revert)."""
+
+
+@dataclass(frozen=True)
+class Log:
+    address: str
+    name: str
+    args: dict
+
+
+@dataclass(frozen=True)
+class Receipt:
+    return_value: object
+    logs: tuple
+    gas_used: int
+    timestamp: int
+
+    def events(self, name: str, address: str | None = None) -> list[dict]:
+        """The decoded arguments of every `name` event, optionally only those emitted by `address`."""
+        return [
+            log.args for log in self.logs if log.name == name and (address is None or log.address == address)
+        ]
+
+
+class Contract:
+    """A deployed contract: its address and type, with `call` and `transact` by function name."""
+
+    __slots__ = ("chain", "address", "type")
+
+    def __init__(self, chain: "Chain", address: str, ctype: ContractType):
+        self.chain = chain
+        self.address = to_checksum_address(address)
+        self.type = ctype
+
+    def call(self, fn: str, *args):
+        return self.chain.call(self, self.type.function(fn), args)
+
+    def transact(self, fn: str, *args, sender: str, value: int = 0) -> Receipt:
+        return self.chain.transact(sender, self, self.type.function(fn), args, value)
+
+    def __repr__(self):
+        return f"<{self.type.name} {self.address}>"
+
+
+class Snapshot:
+    """A restorable point; `Chain.revert` keeps it usable for the next revert."""
+
+    __slots__ = ("ref", "now", "block")
+
+    def __init__(self, ref, now: int, block: int):
+        self.ref, self.now, self.block = ref, now, block
+
+
+class Chain(ABC):
+    """What a state machine needs from a chain. Implementations: `RevmChain`, `AnvilChain`."""
+
+    name: str
+    artifacts: Artifacts
+    accounts: list[str]
+    now: int  # timestamp of the next transaction's block
+    block: int  # number of the last mined block
+
+    # --- transactions and reads -------------------------------------------------------------------
+    @abstractmethod
+    def _send(self, sender: str, to: str | None, data: bytes, value: int) -> tuple[bytes, list, int, str | None]:
+        """Mine one transaction at `now`: (return data, raw logs, gas used, created address) or raise Reverted."""
+
+    @abstractmethod
+    def _eth_call(self, to: str, data: bytes) -> bytes:
+        """A read-only call against the latest state; raises Reverted."""
+
+    @abstractmethod
+    def eth_balance(self, address: str) -> int: ...
+
+    def deploy(self, name: str, *args, sender: str | None = None) -> Contract:
+        ctype = self.artifacts[name]
+        _, _, _, created = self._send(sender or self.accounts[0], None, ctype.constructor_data(args), 0)
+        return Contract(self, created, ctype)
+
+    def at(self, name: str, address: str) -> Contract:
+        return Contract(self, address, self.artifacts[name])
+
+    def transact(self, sender: str, contract: Contract, fn: Function, args, value: int = 0) -> Receipt:
+        out, raw_logs, gas, _ = self._send(sender, contract.address, fn.calldata(args), value)
+        return Receipt(fn.result(out), self._decode_logs(raw_logs), gas, self.now)
+
+    def call(self, contract: Contract, fn: Function, args=()):
+        return fn.result(self._eth_call(contract.address, fn.calldata(args)))
+
+    def send_eth(self, sender: str, to: str, value: int) -> Receipt:
+        _, raw_logs, gas, _ = self._send(sender, to, b"", value)
+        return Receipt(None, self._decode_logs(raw_logs), gas, self.now)
+
+    def _decode_logs(self, raw_logs) -> tuple:
+        decoded = []
+        for address, topics, data in raw_logs:
+            event = self.artifacts.events.get(topics[0]) if topics else None
+            if event is None:
+                decoded.append(Log(to_checksum_address(address), "", {"topics": topics, "data": data}))
+            else:
+                decoded.append(Log(to_checksum_address(address), event.name, event.decode(topics, data)))
+        return tuple(decoded)
+
+    # --- batched reads through the Lens ---------------------------------------------------------
+    def reader(self, calls: list[tuple[Contract, str, tuple]]) -> "Reader":
+        """A prepared batch of static view calls, read in one round trip by `Reader.read()`."""
+        return Reader(self, calls)
+
+    # --- time and snapshots -------------------------------------------------------------------------
+    def advance(self, seconds: int) -> None:
+        """Let `seconds` pass before the next transaction's block."""
+        self.now += seconds
+
+    @abstractmethod
+    def snapshot(self) -> Snapshot: ...
+
+    @abstractmethod
+    def revert(self, snap: Snapshot) -> None:
+        """Restore `snap` (state, clock, block number); `snap` stays usable."""
+
+
+class Reader:
+    """Reads a fixed list of static view calls in one `Lens.read` call and decodes the concatenation."""
+
+    def __init__(self, chain: Chain, calls: list[tuple[Contract, str, tuple]]):
+        self.chain = chain
+        lens = chain.lens
+        fns = [(c, c.type.function(f), a) for c, f, a in calls]
+        for _, fn, _ in fns:
+            if not fn.outputs.static:
+                raise ValueError(f"{fn.signature} has dynamic outputs; the Lens reads static ones")
+        targets = [c.address for c, _, _ in fns]
+        datas = [fn.calldata(a) for _, fn, a in fns]
+        read = lens.type.function("read")
+        self._lens = lens.address
+        self._calldata = read.calldata((targets, datas))
+        self._decoders = [(32 * len(fn.outputs.types), fn.outputs.decode) for _, fn, _ in fns]
+
+    def read(self) -> list[tuple]:
+        """The decoded outputs, one tuple per call, in order."""
+        raw = self.chain._eth_call(self._lens, self._calldata)
+        size = int.from_bytes(raw[32:64], "big")
+        blob = raw[64 : 64 + size]
+        out, pos = [], 0
+        for width, decode in self._decoders:
+            out.append(decode(blob[pos : pos + width]))
+            pos += width
+        if pos != size:
+            raise HarnessError(f"Lens returned {size} bytes, expected {pos}")
+        return out
