@@ -25,7 +25,7 @@ from .amm_math import (
     isqrt,
     quote,
 )
-from .errors import PoolError
+from .errors import ModelError, PoolError
 from .factory import DEFAULT_FEE_TIERS, Factory, sort_tokens
 from .pool import Pool, flash_repay
 from .token import ZERO_ADDRESS, Token
@@ -39,6 +39,7 @@ __all__ = [
     "UINT256_MAX",
     "ZERO_ADDRESS",
     "Factory",
+    "ModelError",
     "Pool",
     "PoolError",
     "Token",

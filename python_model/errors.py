@@ -12,6 +12,9 @@ class PoolError(Exception):
     """Base class: the modelled transaction reverts."""
 
 
+ModelError = PoolError  # alias: "any model revert"
+
+
 # --- Pool (contracts/interfaces/IPool.sol) ---------------------------------------------------
 
 class InsufficientLiquidityMinted(PoolError):
@@ -109,12 +112,15 @@ class TransferFailed(PoolError):
     """Solady SafeTransferLib: the pool's outgoing token transfer reverted (e.g. to address(0))."""
 
 
+class FullMulDivFailed(PoolError):
+    """Solady FixedPointMathLib.fullMulDiv: division by zero -- burn on a pool that never minted."""
+
+
 class Panic(PoolError):
     """Solidity 0.8 checked arithmetic failed: Panic(0x11) over/underflow, Panic(0x12) division by zero.
 
-    0x11 is only reachable with token balances far above uint112 (donations): a uint256 product in
-    the spec's formulas exceeds 2**256 - 1.  0x12 is burn on a pool that never minted.  Kept so the
-    model never silently succeeds where the EVM cannot.
+    Reachable only through inconsistent ledgers (a pool balance below its reserve: mint's
+    ``balance - reserve`` and skim's excess underflow) or a token supply beyond 2**256 - 1.
     """
 
     def __init__(self, code=0x11):

@@ -12,7 +12,7 @@ from .errors import (
     ZeroAddress,
 )
 from .pool import Pool
-from .token import ZERO_ADDRESS
+from .token import ZERO_ADDRESS, Token
 
 DEFAULT_FEE_TIERS = (1, 5, 30, 100)
 
@@ -22,6 +22,11 @@ def sort_tokens(token_a, token_b):
     if int(token_a.address, 16) < int(token_b.address, 16):
         return token_a, token_b
     return token_b, token_a
+
+
+def _ledger(address, tokens):
+    token = tokens.get(address) if tokens else None
+    return token if token is not None else Token(address)
 
 
 def _address_of(token_or_address):
@@ -80,13 +85,19 @@ class Factory:
 
     # --- pool creation -----------------------------------------------------------------------
 
-    def create_pool(self, token_a, token_b, fee, *, address=None):
-        """Create the pool for two Token ledgers and a tier; returns the model Pool.
+    def create_pool(self, token_a, token_b, fee, address=None, tokens=None):
+        """Create the pool for two tokens and a tier; returns the model Pool.
 
+        token_a / token_b are Token ledgers, or addresses looked up in ``tokens`` (address -> Token);
+        an address missing there gets a fresh empty ledger (the contract accepts any address).
         ``address`` should be the pool address the chain returned (CREATE2 is not modelled); by
         default a placeholder derived from the pool index is used.
         Raises IdenticalAddresses, ZeroAddress, FeeTierNotEnabled, PoolExists (in that order).
         """
+        if isinstance(token_a, str):
+            token_a = _ledger(token_a, tokens)
+        if isinstance(token_b, str):
+            token_b = _ledger(token_b, tokens)
         if int(token_a.address, 16) == int(token_b.address, 16):
             raise IdenticalAddresses()
         token0, token1 = sort_tokens(token_a, token_b)

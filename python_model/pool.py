@@ -13,7 +13,6 @@ from .amm_math import (
     MINIMUM_LIQUIDITY,
     UINT32_MODULUS,
     UINT112_MAX,
-    UINT256_MAX,
     UINT256_MODULUS,
     burn_amount,
     initial_liquidity,
@@ -23,6 +22,7 @@ from .amm_math import (
     protocol_fee_liquidity,
 )
 from .errors import (
+    FullMulDivFailed,
     InsufficientBalance,
     InsufficientInputAmount,
     InsufficientLiquidity,
@@ -33,22 +33,11 @@ from .errors import (
     K,
     Overflow,
     Panic,
+    PoolError,
     Reentrancy,
     TransferFailed,
 )
 from .token import ZERO_ADDRESS
-
-# balance * 10000 in the K check overflows uint256 above this (checked arithmetic -> Panic(0x11)).
-_MAX_BALANCE_FOR_K = UINT256_MAX // 10000
-
-
-def _checked_mul(a, b):
-    """a*b as Solidity 0.8 uint256 (exact, no rounding); Panic(0x11) when it does not fit."""
-    product = a * b
-    if product > UINT256_MAX:
-        raise Panic(0x11)
-    return product
-
 
 class Pool:
     """One pool: ``token0 < token1`` (Token ledgers), ``fee_bps``, reserves, oracle, LP ledger.
@@ -185,8 +174,9 @@ class Pool:
         """Tail of swap after the transfers, pure: (amount0_in, amount1_in, update) or a revert.
 
         amount_in = balance - (reserve - amount_out) when positive, else 0 (exact).
-        Raises InsufficientInputAmount, K (fee-adjusted product below r0*r1*10000**2), Panic (K
-        arithmetic beyond uint256; only with balances far above uint112), Overflow (_update).
+        Raises InsufficientInputAmount, K (fee-adjusted product below r0*r1*10000**2), Overflow
+        (_update).  Python integers are exact at any size, as the contract's K check is (it decides
+        exactly even when a donated balance exceeds 112 bits), so K comes before Overflow.
         """
         rest0 = reserve0 - amount0_out
         rest1 = reserve1 - amount1_out
@@ -194,13 +184,7 @@ class Pool:
         amount1_in = balance1 - rest1 if balance1 > rest1 else 0
         if amount0_in == 0 and amount1_in == 0:
             raise InsufficientInputAmount()
-        fee = self.fee_bps
-        if balance0 > UINT112_MAX or balance1 > UINT112_MAX:
-            # Rare path: the contract's checked uint256 K arithmetic can overflow here.
-            if balance0 > _MAX_BALANCE_FOR_K or balance1 > _MAX_BALANCE_FOR_K:
-                raise Panic(0x11)
-            _checked_mul(balance0 * 10000 - amount0_in * fee, balance1 * 10000 - amount1_in * fee)
-        if not k_holds(balance0, balance1, amount0_in, amount1_in, reserve0, reserve1, fee):
+        if not k_holds(balance0, balance1, amount0_in, amount1_in, reserve0, reserve1, self.fee_bps):
             raise K()
         return amount0_in, amount1_in, self._update(balance0, balance1, reserve0, reserve1, timestamp)
 
@@ -211,7 +195,8 @@ class Pool:
 
         amount_i = balance_i - reserve_i.  First deposit: isqrt(a0*a1) - 1000 (1000 LP locked at
         address(0)); later: min(a_i * S / r_i) with S read after _mint_fee.  Both round DOWN
-        (against the depositor).  Raises Reentrancy, InsufficientLiquidityMinted, Overflow, Panic.
+        (against the depositor).  Raises Reentrancy, Panic(0x11) (a balance below its reserve),
+        InsufficientLiquidityMinted, Overflow -- decided exactly even for balances beyond 112 bits.
         Sets k_last = r0*r1 (new reserves) when the protocol fee is on, else 0.
         """
         self._check_unlocked()
@@ -226,11 +211,8 @@ class Pool:
         fee_on, fee_liquidity = self._mint_fee(reserve0, reserve1)
         total_supply = self.total_supply + fee_liquidity
         if total_supply == 0:
-            _checked_mul(amount0, amount1)
             liquidity = initial_liquidity(amount0, amount1)
         else:
-            _checked_mul(amount0, total_supply)
-            _checked_mul(amount1, total_supply)
             liquidity = proportional_liquidity(amount0, amount1, reserve0, reserve1, total_supply)
         if liquidity <= 0:
             raise InsufficientLiquidityMinted()
@@ -249,8 +231,9 @@ class Pool:
         """Burn the LP held by the pool itself; send the pro-rata tokens to ``to``; returns (amount0, amount1).
 
         amount_i = liquidity * balance_i / S, on BALANCES (donations go to burners), S read after
-        _mint_fee; rounds DOWN (against the burner).  Raises Reentrancy, Panic(0x12) (no LP exists),
-        InsufficientLiquidityBurned, TransferFailed (to is address(0)), Overflow, Panic(0x11).
+        _mint_fee; rounds DOWN (against the burner; exact 512-bit product on chain).  Raises
+        Reentrancy, FullMulDivFailed (no LP exists: division by a zero supply),
+        InsufficientLiquidityBurned, TransferFailed (to is address(0)), Overflow.
         Sets k_last = r0*r1 (new reserves) when the protocol fee is on, else 0.
         """
         self._check_unlocked()
@@ -265,9 +248,7 @@ class Pool:
         fee_on, fee_liquidity = self._mint_fee(reserve0, reserve1)
         total_supply = self.total_supply + fee_liquidity
         if total_supply == 0:
-            raise Panic(0x12)
-        _checked_mul(liquidity, balance0)
-        _checked_mul(liquidity, balance1)
+            raise FullMulDivFailed()
         amount0 = burn_amount(liquidity, balance0, total_supply)
         amount1 = burn_amount(liquidity, balance1, total_supply)
         if amount0 == 0 or amount1 == 0:
@@ -294,9 +275,9 @@ class Pool:
         Returns (amount0_in, amount1_in): what arrived beyond reserve - out.  No rounding: the K
         check is exact at the fee's scale (10000).  Raises, in the contract's order: Reentrancy,
         InsufficientOutputAmount, InsufficientLiquidity, InvalidTo, TransferFailed (to is
-        address(0)), whatever the callback raises, InsufficientInputAmount, K, Panic, Overflow.
+        address(0)), whatever the callback raises, InsufficientInputAmount, K, Overflow.
 
-        ``callback(pool, amount0_out, amount1_out)`` models a non-empty ``data``: it runs after the
+        ``callback()`` (no arguments; a closure) models a non-empty ``data``: it runs after the
         optimistic transfers (an output of 0 is not transferred) and before balances are read, with
         the pool locked (re-entering it raises Reentrancy).  It typically pays the pool through a
         Token ledger (see flash_repay).  If anything raises from there on, the factory, its pools
@@ -350,7 +331,7 @@ class Pool:
                 token0.transfer(pool, to, amount0_out)
             if amount1_out:
                 token1.transfer(pool, to, amount1_out)
-            callback(self, amount0_out, amount1_out)
+            callback()
             amount0_in, amount1_in, update = self._check_swap(
                 token0.balance_of(pool), token1.balance_of(pool),
                 amount0_out, amount1_out, self.reserve0, self.reserve1, timestamp,
@@ -424,16 +405,20 @@ class Pool:
         )
 
 
-def flash_repay(borrower, repay0, repay1):
+def flash_repay(pool, borrower, repay0, repay1):
     """Swap callback modelling contracts/test/FlashBorrower.sol with data = abi.encode(repay0, repay1).
 
-    Inside the callback ``borrower`` (the swap's ``to``) transfers repay0 of token0 and repay1 of
-    token1 from its own balance to the pool (exact amounts).
+    Inside the callback ``borrower`` (the swap's ``to``) transfers repay0 of token0, then repay1 of
+    token1, from its own balance to ``pool`` (exact amounts, zero included).  FlashBorrower uses
+    SafeTransferLib, so a shortfall surfaces as TransferFailed (which the swap bubbles up).
     """
 
-    def callback(pool, amount0_out, amount1_out):
-        pool.token0.transfer(borrower, pool.address, repay0)
-        pool.token1.transfer(borrower, pool.address, repay1)
+    def callback():
+        for token, amount in ((pool.token0, repay0), (pool.token1, repay1)):
+            try:
+                token.transfer(borrower, pool.address, amount)
+            except PoolError:
+                raise TransferFailed() from None
 
     return callback
 
