@@ -2,6 +2,7 @@
 
 Profiles (choose with HYPOTHESIS_PROFILE, default `ci`):
 - ci:   every property suite at CI size (the whole `make test` well inside 15 minutes on 2 cores).
+- quick: a smoke run while editing.
 - deep: ten times the examples and longer rule sequences, for long local or nightly runs.
 State machines take their size from `machine_settings(backend)`, which scales with the profile.
 """
@@ -21,6 +22,7 @@ from chain.revm import RevmChain
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 _quiet = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
 settings.register_profile("ci", max_examples=200, deadline=None, suppress_health_check=_quiet, print_blob=True)
+settings.register_profile("quick", max_examples=20, deadline=None, suppress_health_check=_quiet, print_blob=True)
 settings.register_profile("deep", max_examples=5000, deadline=None, suppress_health_check=_quiet, print_blob=True)
 settings.load_profile(PROFILE)
 
@@ -28,6 +30,8 @@ settings.load_profile(PROFILE)
 _MACHINE_SIZES = {
     ("ci", "revm"): (1000, 60),
     ("ci", "anvil"): (40, 60),
+    ("quick", "revm"): (200, 30),
+    ("quick", "anvil"): (3, 20),
     ("deep", "revm"): (10000, 120),
     ("deep", "anvil"): (400, 120),
 }

@@ -9,6 +9,7 @@ the same transaction is mined at exactly that timestamp and its receipt must suc
 from __future__ import annotations
 
 import itertools
+import time
 
 import requests
 
@@ -61,6 +62,11 @@ class AnvilChain(Chain):
         self._rpc("evm_setNextBlockTimestamp", [self.now])
         tx_hash = self._rpc("eth_sendTransaction", [tx])
         receipt = self._rpc("eth_getTransactionReceipt", [tx_hash])
+        for _ in range(100):  # auto-mine has mined it; a large receipt can take a moment to appear
+            if receipt is not None:
+                break
+            time.sleep(0.01)
+            receipt = self._rpc("eth_getTransactionReceipt", [tx_hash])
         if receipt is None or receipt["status"] != "0x1":
             raise HarnessError(f"transaction {tx_hash} failed on chain after its eth_call succeeded")
         self.block = int(receipt["blockNumber"], 16)

@@ -9,15 +9,27 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from eth_abi import decode as abi_decode
 from eth_abi import encode as abi_encode
 from eth_utils import keccak, to_checksum_address
 
+checksum = lru_cache(maxsize=None)(to_checksum_address)
+"""EIP-55 spelling of an address (hex string or 20 bytes), memoised: the harness converts the same few
+addresses millions of times."""
+
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / ".build" / "__local__.json"
+
+
+# Errors raised inside Solady libraries, which solc leaves out of the calling contract's ABI.
+LIBRARY_ERRORS = (
+    "FullMulDivFailed", "DivFailed", "MulDivFailed", "TransferFailed", "TransferFromFailed",
+    "ETHTransferFailed", "ApproveFailed", "TotalSupplyOverflow", "InsufficientBalance",
+    "InsufficientAllowance", "Reentrancy", "Permit2Failed", "Permit2AmountOverflow",
+)
 
 
 def _canonical(param: dict) -> str:
@@ -40,7 +52,7 @@ def _is_static(kind: str) -> bool:
 
 def _word_decoder(kind: str):
     if kind == "address":
-        return lambda w: to_checksum_address(w[12:])
+        return lambda w: checksum(w[12:])
     if kind == "bool":
         return lambda w: w[31] == 1
     if kind.startswith("uint"):
@@ -191,6 +203,8 @@ class Artifacts:
             keccak(text="Error(string)")[:4]: ("Error", Codec([{"type": "string"}])),
             keccak(text="Panic(uint256)")[:4]: ("Panic", Codec([{"type": "uint256"}])),
         }
+        for name in LIBRARY_ERRORS:
+            merged[keccak(text=f"{name}()")[:4]] = (name, Codec([]))
         for ct in self.types.values():
             merged.update(ct.errors)
         return merged

@@ -11,11 +11,9 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-from eth_utils import to_checksum_address
+from .artifacts import Artifacts, ContractType, Function, checksum
 
-from .artifacts import Artifacts, ContractType, Function
-
-GAS_LIMIT = 30_000_000
+GAS_LIMIT = 16_000_000  # under Osaka's per-transaction cap (EIP-7825)
 
 
 class Reverted(Exception):
@@ -60,7 +58,7 @@ class Contract:
 
     def __init__(self, chain: "Chain", address: str, ctype: ContractType):
         self.chain = chain
-        self.address = to_checksum_address(address)
+        self.address = checksum(address)
         self.type = ctype
 
     def call(self, fn: str, *args):
@@ -127,9 +125,9 @@ class Chain(ABC):
         for address, topics, data in raw_logs:
             event = self.artifacts.events.get(topics[0]) if topics else None
             if event is None:
-                decoded.append(Log(to_checksum_address(address), "", {"topics": topics, "data": data}))
+                decoded.append(Log(checksum(address), "", {"topics": topics, "data": data}))
             else:
-                decoded.append(Log(to_checksum_address(address), event.name, event.decode(topics, data)))
+                decoded.append(Log(checksum(address), event.name, event.decode(topics, data)))
         return tuple(decoded)
 
     # --- batched reads through the Lens ---------------------------------------------------------

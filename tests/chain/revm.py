@@ -18,13 +18,13 @@ ETHER = 10**18
 
 
 class RevmChain(Chain):
-    """A fresh in-process chain at hardfork Prague with `n_accounts` funded accounts."""
+    """A fresh in-process chain at hardfork Osaka (Anvil 1.7.1 runs Osaka rules) with `n_accounts` funded accounts."""
 
     name = "revm"
 
     def __init__(self, artifacts: Artifacts, n_accounts: int = 10, balance: int = 10**9 * ETHER):
         self.artifacts = artifacts
-        self.evm = EVM(spec_id="PRAGUE", gas_limit=GAS_LIMIT)
+        self.evm = EVM(spec_id="OSAKA", gas_limit=GAS_LIMIT)
         self.accounts = [f"0x{0x1000 + i:040x}" for i in range(n_accounts)]
         for acct in self.accounts:
             self.evm.set_balance(acct, balance)

@@ -1,0 +1,305 @@
+"""Scenario: liquidity providers and traders on one pool, model == chain after every step.
+
+One pool per example, drawn from every pair of 6/8/18-decimal tokens and every fee tier. Rules mint,
+burn, swap exact-in at the model's maximum output (and one wei more, which must revert), swap exact-out
+at the model's minimum input (and one wei less, which must revert), flash-swap, donate, skim, sync,
+move LP tokens, switch the protocol fee on and off, and let time pass. After every rule the whole pool
+state is read from the chain in one call and compared with the model using `==`.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+import python_model as model
+from chain import Reverted
+from conftest import count_step, machine_settings
+from worlds import ZERO, PoolWorld, deploy_pool_world
+
+# Amounts spread over many orders of magnitude: mantissa * 10**exponent.
+amounts = st.builds(lambda m, e: m * 10**e, st.integers(0, 9999), st.integers(0, 24))
+fractions_bps = st.integers(0, 10_000)
+waits = st.one_of(st.just(0), st.integers(1, 120), st.integers(1, 40_000_000))
+
+
+def outcome(model_op, chain_op):
+    """Run one operation on the model and on the chain. Both must succeed (returns both results) or both
+    revert with the same error name; a disagreement fails the property `outcomes_agree`."""
+    try:
+        expected, model_error = model_op(), None
+    except model.ModelError as exc:
+        expected, model_error = None, type(exc).__name__
+    try:
+        receipt, chain_error = chain_op(), None
+    except Reverted as exc:
+        receipt, chain_error = None, exc.name
+    assert model_error == chain_error, f"outcomes_agree: model {model_error or 'ok'}, chain {chain_error or 'ok'}"
+    return expected, receipt
+
+
+class PoolMachine(RuleBasedStateMachine):
+    world: PoolWorld  # set by the test that runs the machine
+
+    def __init__(self):
+        super().__init__()
+        self.chain = self.world.chain
+        self.m = self.world.start()
+        self.pool = None
+
+    # --- setup ----------------------------------------------------------------------------------------
+    @initialize(index=st.integers(0, 11), near_wrap=st.booleans())
+    def choose_pool(self, index, near_wrap):
+        """Pick the pool for this example; sometimes start just before the uint32 timestamp wraps."""
+        w = self.world
+        self.pool = w.pools[index % len(w.pools)]
+        self.mp = next(p for p in self.m.pools if p.address == self.pool.address)
+        self.t0, self.t1 = (w.chain.at("TestERC20", a) for a in (self.mp.token0.address, self.mp.token1.address))
+        if near_wrap:
+            self.chain.now = max(self.chain.now, 2**32 - 600)
+        holders = w.actors + [self.pool.address, w.borrower.address, w.fee_recipient, ZERO]
+        calls = [(self.pool, "getReserves", ())]
+        calls += [(self.pool, f, ()) for f in ("price0CumulativeLast", "price1CumulativeLast", "kLast", "totalSupply")]
+        calls += [(self.pool, "balanceOf", (h,)) for h in holders]
+        calls += [(t, "balanceOf", (h,)) for t in (self.t0, self.t1) for h in holders]
+        self.holders = holders
+        self.reader = self.chain.reader(calls)
+
+    # --- helpers ---------------------------------------------------------------------------------------
+    def token_pair(self, zero):
+        """(chain token, model token) for token0 when `zero`, else token1."""
+        return (self.t0, self.mp.token0) if zero else (self.t1, self.mp.token1)
+
+    def transfer(self, zero, sender, to, amount):
+        """Send tokens (capped at the sender's balance) on both sides; returns the amount sent."""
+        token, m_token = self.token_pair(zero)
+        amount = min(amount, m_token.balance_of(sender))
+        outcome(lambda: m_token.transfer(sender, to, amount), lambda: token.transact("transfer", to, amount, sender=sender))
+        return amount
+
+    def check_sync(self, receipt):
+        """The Sync event carries the model's new reserves."""
+        assert receipt.events("Sync", self.pool.address)[-1] == {"reserve0": self.mp.reserve0, "reserve1": self.mp.reserve1}
+
+    # --- liquidity ---------------------------------------------------------------------------------------
+    @rule(lp=st.integers(0, 2), amount0=amounts, amount1=amounts)
+    def add_liquidity(self, lp, amount0, amount1):
+        who = self.world.lps[lp]
+        self.transfer(True, who, self.pool.address, amount0)
+        self.transfer(False, who, self.pool.address, amount1)
+        # What mint will account for: everything held above the reserves (earlier donations included).
+        in0 = self.mp.token0.balance_of(self.pool.address) - self.mp.reserve0
+        in1 = self.mp.token1.balance_of(self.pool.address) - self.mp.reserve1
+        liquidity, receipt = outcome(
+            lambda: self.mp.mint(who, timestamp=self.chain.now),
+            lambda: self.pool.transact("mint", who, sender=who),
+        )
+        if receipt:
+            assert receipt.return_value == liquidity
+            assert receipt.events("Mint", self.pool.address) == [{"sender": who, "amount0": in0, "amount1": in1}]
+            self.check_sync(receipt)
+
+    @rule(lp=st.integers(0, 2), share=fractions_bps)
+    def remove_liquidity(self, lp, share):
+        who = self.world.lps[lp]
+        liquidity = self.mp.balance_of(who) * share // 10_000
+        outcome(
+            lambda: self.mp.transfer(who, self.pool.address, liquidity),
+            lambda: self.pool.transact("transfer", self.pool.address, liquidity, sender=who),
+        )
+        amounts_out, receipt = outcome(
+            lambda: self.mp.burn(who, timestamp=self.chain.now),
+            lambda: self.pool.transact("burn", who, sender=who),
+        )
+        if receipt:
+            assert receipt.return_value == tuple(amounts_out)
+            (burn,) = receipt.events("Burn", self.pool.address)
+            assert (burn["amount0"], burn["amount1"], burn["to"]) == (*amounts_out, who)
+            self.check_sync(receipt)
+
+    @rule(frm=st.integers(0, 4), to=st.integers(0, 4), share=fractions_bps)
+    def transfer_lp(self, frm, to, share):
+        a, b = self.world.actors[frm], self.world.actors[to]
+        amount = self.mp.balance_of(a) * share // 10_000
+        outcome(lambda: self.mp.transfer(a, b, amount), lambda: self.pool.transact("transfer", b, amount, sender=a))
+
+    # --- swaps ---------------------------------------------------------------------------------------------
+    def reserves(self, zero_for_one):
+        return (self.mp.reserve0, self.mp.reserve1) if zero_for_one else (self.mp.reserve1, self.mp.reserve0)
+
+    def do_swap(self, trader, zero_for_one, amount_out, to=None, callback=None, data=b""):
+        outs = (0, amount_out) if zero_for_one else (amount_out, 0)
+        to = to or trader
+        return outcome(
+            lambda: self.mp.swap(*outs, to, timestamp=self.chain.now, callback=callback),
+            lambda: self.pool.transact("swap", *outs, to, data, sender=trader),
+        )
+
+    def pending(self, zero):
+        """Tokens the pool holds above its reserve (donations not yet synced or skimmed)."""
+        if zero:
+            return self.mp.token0.balance_of(self.pool.address) - self.mp.reserve0
+        return self.mp.token1.balance_of(self.pool.address) - self.mp.reserve1
+
+    @rule(trader=st.integers(0, 1), zero_for_one=st.booleans(), amount_in=amounts, over=st.sampled_from([0, 1]))
+    def swap_exact_in(self, trader, zero_for_one, amount_in, over):
+        """Output at the model's quote succeeds; one wei more must revert (the quote is the maximum)."""
+        who = self.world.traders[trader]
+        r_in, r_out = self.reserves(zero_for_one)
+        self.transfer(zero_for_one, who, self.pool.address, amount_in)
+        clean_out_side = self.pending(not zero_for_one) == 0
+        effective_in = self.pending(zero_for_one)  # the swap counts earlier donations as input too
+        try:
+            quote = model.get_amount_out(effective_in, r_in, r_out, self.mp.fee_bps)
+        except model.ModelError:
+            quote = 0
+        k_before = self.mp.reserve0 * self.mp.reserve1
+        _, receipt = self.do_swap(who, zero_for_one, quote + over)
+        if quote > 0 and clean_out_side:
+            assert (receipt is None) == bool(over), "swap_output_is_maximal: the quote is accepted, one wei more is not"
+        if receipt:
+            assert self.mp.reserve0 * self.mp.reserve1 >= k_before, "k_never_decreases"
+            (swap,) = receipt.events("Swap", self.pool.address)
+            assert swap["amount1Out" if zero_for_one else "amount0Out"] == quote + over
+            self.check_sync(receipt)
+
+    @rule(trader=st.integers(0, 1), zero_for_one=st.booleans(), amount_out=amounts, under=st.sampled_from([0, 1, 2]))
+    def swap_exact_out(self, trader, zero_for_one, amount_out, under):
+        """Input at the model's quote buys `amount_out`. The quote is V2's floor + 1, so one wei less also
+        passes exactly when the division is exact, and two wei less never does."""
+        who = self.world.traders[trader]
+        r_in, r_out = self.reserves(zero_for_one)
+        amount_out = max(1, min(amount_out, r_out - 1))
+        try:
+            need = model.get_amount_in(amount_out, r_in, r_out, self.mp.fee_bps)
+        except model.ModelError:
+            need = 1
+        token_in = self.mp.token0 if zero_for_one else self.mp.token1
+        sent = max(need - under, 0)
+        if sent > token_in.balance_of(who):
+            return
+        clean = self.pending(True) == 0 and self.pending(False) == 0
+        self.transfer(zero_for_one, who, self.pool.address, sent)
+        _, receipt = self.do_swap(who, zero_for_one, amount_out)
+        if clean and r_in > 0 and r_out > amount_out:
+            fee = self.mp.fee_bps
+            exact = (r_in * amount_out * 10_000) % ((r_out - amount_out) * (10_000 - fee)) == 0
+            accepted = receipt is not None
+            assert accepted == (under == 0 or (under == 1 and exact)), "swap_input_is_minimal"
+
+    @rule(zero_for_one=st.booleans(), share=st.integers(1, 9_999), delta=st.sampled_from([-1, 0, 1, 10**6]))
+    def flash_swap(self, zero_for_one, share, delta):
+        """Borrow token out, repay the same token in the callback: the minimal repayment passes, less reverts."""
+        w = self.world
+        r_out = self.mp.reserve1 if zero_for_one else self.mp.reserve0
+        amount_out = r_out * share // 10_000
+        fee = self.mp.fee_bps
+        repay = max(0, -(-amount_out * 10_000 // (10_000 - fee)) + delta)
+        m_token = self.mp.token1 if zero_for_one else self.mp.token0
+        repay = min(repay, m_token.balance_of(w.borrower.address) + amount_out)
+        repays = (0, repay) if zero_for_one else (repay, 0)
+        data = model_abi_repay(*repays)
+        callback = model.flash_repay(self.mp, w.borrower.address, *repays)
+        self.do_swap(w.traders[0], zero_for_one, amount_out, to=w.borrower.address, callback=callback, data=data)
+
+    # --- donations, skim, sync -------------------------------------------------------------------------------
+    @rule(actor=st.integers(0, 4), zero=st.booleans(), amount=amounts)
+    def donate(self, actor, zero, amount):
+        self.transfer(zero, self.world.actors[actor], self.pool.address, amount)
+
+    @rule(actor=st.integers(0, 4))
+    def skim(self, actor):
+        who = self.world.actors[actor]
+        outcome(lambda: self.mp.skim(who), lambda: self.pool.transact("skim", who, sender=who))
+
+    @rule(actor=st.integers(0, 4))
+    def sync(self, actor):
+        who = self.world.actors[actor]
+        _, receipt = outcome(lambda: self.mp.sync(timestamp=self.chain.now), lambda: self.pool.transact("sync", sender=who))
+        if receipt:
+            self.check_sync(receipt)
+
+    # --- protocol fee and time -------------------------------------------------------------------------------
+    @rule(on=st.booleans())
+    def set_fee_to(self, on):
+        w = self.world
+        to = w.fee_recipient if on else ZERO
+        outcome(
+            lambda: self.m.factory.set_fee_to(to, sender=w.owner),
+            lambda: w.factory.transact("setFeeTo", to, sender=w.owner),
+        )
+
+    @rule(actor=st.integers(0, 4))
+    def set_fee_to_unauthorized(self, actor):
+        w = self.world
+        who = w.actors[actor]
+        outcome(
+            lambda: self.m.factory.set_fee_to(who, sender=who),
+            lambda: w.factory.transact("setFeeTo", who, sender=who),
+        )
+
+    @rule(seconds=waits)
+    def advance_time(self, seconds):
+        self.chain.advance(seconds)
+
+    # --- properties ----------------------------------------------------------------------------------------------
+    @invariant()
+    def chain_equals_model(self):
+        """Reserves, timestamp, cumulative prices, kLast, LP supply, every LP and token balance: chain == model."""
+        count_step(self.chain.name)
+        if self.pool is None:
+            return
+        values = iter(self.reader.read())
+        mp = self.mp
+        chain_state = {
+            "reserves": next(values),
+            "price0CumulativeLast": next(values)[0],
+            "price1CumulativeLast": next(values)[0],
+            "kLast": next(values)[0],
+            "totalSupply": next(values)[0],
+            "lp": [next(values)[0] for _ in self.holders],
+            "token0": [next(values)[0] for _ in self.holders],
+            "token1": [next(values)[0] for _ in self.holders],
+        }
+        model_state = {
+            "reserves": (mp.reserve0, mp.reserve1, mp.block_timestamp_last),
+            "price0CumulativeLast": mp.price0_cumulative_last,
+            "price1CumulativeLast": mp.price1_cumulative_last,
+            "kLast": mp.k_last,
+            "totalSupply": mp.total_supply,
+            "lp": [mp.balance_of(h) for h in self.holders],
+            "token0": [mp.token0.balance_of(h) for h in self.holders],
+            "token1": [mp.token1.balance_of(h) for h in self.holders],
+        }
+        assert chain_state == model_state
+
+    @invariant()
+    def reserves_backed_by_balances(self):
+        """The pool never records more than it holds (model side; chain side equal by the invariant above)."""
+        if self.pool is not None:
+            assert self.mp.reserve0 <= self.mp.token0.balance_of(self.pool.address)
+            assert self.mp.reserve1 <= self.mp.token1.balance_of(self.pool.address)
+
+
+def model_abi_repay(repay0: int, repay1: int) -> bytes:
+    """FlashBorrower's callback data: abi.encode(uint256 repay0, uint256 repay1)."""
+    return repay0.to_bytes(32, "big") + repay1.to_bytes(32, "big")
+
+
+@pytest.fixture(scope="session")
+def pool_world(chain):
+    return deploy_pool_world(chain)
+
+
+def test_pool_machine(pool_world, timed_backend):
+    timed_backend["backend"] = pool_world.chain.name
+    PoolMachine.world = pool_world
+    run_state_machine_as_test(PoolMachine, settings=machine_settings(pool_world.chain.name))
