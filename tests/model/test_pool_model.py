@@ -204,6 +204,38 @@ def test_k_check_equals_v2s_at_30_bps(r0, r1, out0, out1, in0, in1):
     assert k_holds(b0, b1, in0, in1, r0, r1, 30) == v2
 
 
+def test_k_check_accepts_exact_equality():
+    """r0=1e4, r1=1e6, 100 bps, 1e6 in: the quote 990000 makes the adjusted product equal r0*r1*1e8 exactly."""
+    assert get_amount_out(10**6, 10**4, 10**6, 100) == 990_000
+    assert k_holds(10**4 + 10**6, 10**6 - 990_000, 10**6, 0, 10**4, 10**6, 100)
+    assert not k_holds(10**4 + 10**6, 10**6 - 990_001, 10**6, 0, 10**4, 10**6, 100)
+    world, pool = new_world(100)
+    deposit(pool, LPS[0], 10**4, 10**6)
+    pool.token0.transfer(TRADERS[0], POOL, 10**6)
+    with pytest.raises(errors.K):
+        pool.swap(0, 990_001, TRADERS[0], timestamp=2)
+    assert pool.swap(0, 990_000, TRADERS[0], timestamp=2) == (10**6, 0)
+    assert (pool.reserve0, pool.reserve1) == (1_010_000, 10_000)  # k = 1.01e10 > 1e10: the fee stays in
+
+
+def test_token_ledger_boundaries():
+    token = Token(TOKEN0)
+    token.mint(LPS[0], 5)
+    with pytest.raises(errors.ERC20InsufficientBalance):
+        token.transfer(LPS[0], LPS[1], 6)
+    token.transfer(LPS[0], LPS[1], 5)
+    assert token.balances == {LPS[1]: 5} and token.total_supply == 5  # emptied accounts leave the ledger
+    token.transfer(LPS[1], LPS[1], 5)
+    assert token.balances == {LPS[1]: 5}
+    with pytest.raises(errors.ERC20InvalidSender):
+        token.transfer(ZERO_ADDRESS, LPS[1], 0)
+    with pytest.raises(errors.ERC20InvalidReceiver):
+        token.mint(ZERO_ADDRESS, 1)
+    with pytest.raises(errors.Panic):
+        token.mint(LPS[0], 2**256 - 5)
+    assert token.copy().balances == token.balances and token.copy().balances is not token.balances
+
+
 def test_library_reverts_like_v2():
     with pytest.raises(errors.InsufficientInputAmount):
         get_amount_out(0, 1, 1, 30)
@@ -479,12 +511,18 @@ def test_protocol_fee_minted_on_mint_or_burn(r0, r1, fee, trades, burn_share):
     root_k, root_k_last = isqrt(pool.reserve0 * pool.reserve1), isqrt(k_last)
     expected = supply * (root_k - root_k_last) // (5 * root_k + root_k_last) if root_k > root_k_last else 0
 
+    r0, r1 = pool.reserve0, pool.reserve1
     if burn_share:
         liquidity = pool.balance_of(LPS[0]) * burn_share // 10_000
-        _, error = atomically(world, lambda: withdraw(pool, LPS[0], liquidity, t=9000))
+        result, error = atomically(world, lambda: withdraw(pool, LPS[0], liquidity, t=9000))
+        assume(error is None)
+        # The burner's share is taken of the supply AFTER the fee mint.
+        assert result == (liquidity * r0 // (supply + expected), liquidity * r1 // (supply + expected))
     else:  # a deposit at the current ratio triggers the fee too
-        _, error = atomically(world, lambda: deposit(pool, LPS[1], pool.reserve0 // 7 + 1, pool.reserve1 // 7 + 1, t=9000))
-    assume(error is None)
+        a0, a1 = r0 // 7 + 1, r1 // 7 + 1
+        result, error = atomically(world, lambda: deposit(pool, LPS[1], a0, a1, t=9000))
+        assume(error is None)
+        assert result == min(a0 * (supply + expected) // r0, a1 * (supply + expected) // r1)
     assert pool.balance_of(FEE_TO) == expected
     if expected:
         g = root_k - root_k_last
@@ -528,6 +566,16 @@ def test_price_accumulators_floor_before_multiplying_and_wrap(r0, r1, t0, waits)
         assert pool.block_timestamp_last == now % 2**32
         assert pool.price0_cumulative_last == (p0 + (res1 * Q112 // res0) * elapsed) % 2**256
         assert pool.price1_cumulative_last == (p1 + (res0 * Q112 // res1) * elapsed) % 2**256
+
+
+def test_accumulators_skip_an_empty_side():
+    """A one-sided sync leaves a zero reserve: no price accrues until both reserves are non-zero."""
+    world, pool = new_world()
+    pool.token0.transfer(TRADERS[0], POOL, 10**18)
+    pool.sync(timestamp=10)
+    pool.sync(timestamp=1000)
+    assert (pool.reserve0, pool.reserve1, pool.block_timestamp_last) == (10**18, 0, 1000)
+    assert pool.price0_cumulative_last == pool.price1_cumulative_last == 0
 
 
 def test_accumulators_wrap_modulo_2_256():
@@ -589,6 +637,19 @@ def test_swap_checks_in_the_contracts_order():
         pool.mint(LPS[0], timestamp=1)  # it would mint: Overflow
     pool.skim(TRADERS[0])  # skim is the way out
     assert pool.token0.balance_of(POOL) == pool.reserve0
+
+    # With the protocol fee due, a mint or burn that reverts late (Overflow) mints no fee either.
+    world.factory.set_fee_to(FEE_TO, sender=OWNER)
+    deposit(pool, LPS[0], 10**18, 10**18)
+    swap_exact_in(pool, TRADERS[0], True, 10**19)
+    pool.token0.transfer(TRADERS[0], POOL, UINT112_MAX)
+    pool.token1.transfer(TRADERS[0], POOL, 10**18)
+    pool.transfer(LPS[0], POOL, 10**6)
+    before = fingerprint(world)
+    for op in (lambda: pool.mint(LPS[0], timestamp=1), lambda: pool.burn(LPS[0], timestamp=1)):
+        with pytest.raises(errors.Overflow):
+            op()
+        assert fingerprint(world) == before and pool.balance_of(FEE_TO) == 0
 
     empty = world.factory.create_pool(pool.token0, pool.token1, 5)
     with pytest.raises(errors.FullMulDivFailed):
