@@ -39,6 +39,7 @@ from .errors import (
 )
 from .token import ZERO_ADDRESS
 
+
 class Pool:
     """One pool: ``token0 < token1`` (Token ledgers), ``fee_bps``, reserves, oracle, LP ledger.
 
