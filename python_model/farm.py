@@ -397,7 +397,7 @@ class Farm:
         return accrual(self.users.get((pid, user), NO_USER), pool.acc_reward_per_share) // ACC_PRECISION
 
     def reward_rate(self, *, timestamp: int) -> int:
-        """rewardRate: wei per second over all pools, floor(rate_per_point * total_alloc_point / 1e18); 0 after the end."""
+        """rewardRate: wei per second over all pools (rounds down); 0 from ``period_end`` on."""
         if timestamp >= self.period_end:
             return 0
         return self.rate_per_point * self.total_alloc_point // ACC_PRECISION
