@@ -14,7 +14,7 @@ _mint_fee).  Quick tour::
     snap = world.snapshot(); ...; world.restore(snap)
 """
 
-from . import errors
+from . import errors, farm_errors, router, router_errors
 from .amm_math import (
     FEE_DENOMINATOR,
     MINIMUM_LIQUIDITY,
@@ -27,11 +27,22 @@ from .amm_math import (
 )
 from .errors import ModelError, PoolError
 from .factory import DEFAULT_FEE_TIERS, Factory, sort_tokens
+from .farm import ACC_PRECISION, MAX_DURATION, MAX_FUNDED, Farm, FeeOnTransferToken, PoolInfo, UserInfo
 from .pool import Pool, flash_repay
 from .token import ZERO_ADDRESS, Token
 from .world import World
 
 __all__ = [
+    "ACC_PRECISION",
+    "MAX_DURATION",
+    "MAX_FUNDED",
+    "Farm",
+    "FeeOnTransferToken",
+    "PoolInfo",
+    "UserInfo",
+    "farm_errors",
+    "router",
+    "router_errors",
     "DEFAULT_FEE_TIERS",
     "FEE_DENOMINATOR",
     "MINIMUM_LIQUIDITY",
