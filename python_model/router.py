@@ -24,7 +24,10 @@ model's tokens never do; the SupportingFeeOnTransferTokens variants are modelled
 balance-difference arithmetic all the same).
 """
 
-from .amm_math import burn_amount, get_amount_in, get_amount_out, quote
+from .amm_math import UINT256_MAX, burn_amount
+from .amm_math import get_amount_in as _get_amount_in
+from .amm_math import get_amount_out as _get_amount_out
+from .amm_math import quote as _quote
 from .errors import InsufficientLiquidityBurned, Panic, PoolError, TransferFailed
 from .router_errors import (
     ETHTransferFailed,
@@ -32,6 +35,8 @@ from .router_errors import (
     Expired,
     InsufficientAAmount,
     InsufficientBAmount,
+    InsufficientInputAmount,
+    InsufficientLiquidity,
     InsufficientOutputAmount,
     InvalidPath,
     TransferFromFailed,
@@ -43,10 +48,13 @@ __all__ = [
     "Ether",
     "Router",
     "check_deadline",
+    "get_amount_in",
+    "get_amount_out",
     "get_amounts_in",
     "get_amounts_out",
     "hop_fees",
     "optimal_add_amounts",
+    "quote",
     "removal_amounts",
 ]
 
@@ -54,6 +62,51 @@ DEFAULT_FEE = 30  # bps: the tier of every function without a fee argument (V2's
 
 
 # --- pure math -----------------------------------------------------------------------------------
+
+def _checked(*values):
+    """Solidity 0.8's checked arithmetic: an intermediate above 2**256 - 1 is Panic(0x11)."""
+    for value in values:
+        if value > UINT256_MAX:
+            raise Panic(0x11)
+
+
+def get_amount_out(amount_in, reserve_in, reserve_out, fee_bps):
+    """RouterLibrary.getAmountOut: python_model.get_amount_out (rounds DOWN) with the contract's checked
+    arithmetic around it.  Raises InsufficientInputAmount, InsufficientLiquidity, then Panic where a
+    checked step fails: a fee above 10000 bps (only via the pure view) or a product past 2**256 - 1 (an
+    input above ~2**130 against 112-bit reserves; no real balance gets there)."""
+    if amount_in <= 0:
+        raise InsufficientInputAmount()
+    if reserve_in <= 0 or reserve_out <= 0:
+        raise InsufficientLiquidity()
+    if fee_bps > 10000:
+        raise Panic(0x11)
+    with_fee = amount_in * (10000 - fee_bps)
+    _checked(with_fee, with_fee * reserve_out, reserve_in * 10000 + with_fee)
+    return _get_amount_out(amount_in, reserve_in, reserve_out, fee_bps)
+
+
+def get_amount_in(amount_out, reserve_in, reserve_out, fee_bps):
+    """RouterLibrary.getAmountIn: python_model.get_amount_in (floor + 1, rounds UP) with the contract's
+    checked arithmetic around it.  Raises InsufficientOutputAmount, InsufficientLiquidity, then Panic
+    where a checked step fails (only for made-up reserves, or a fee of 10000 bps or more, via the view)."""
+    if amount_out <= 0:
+        raise InsufficientOutputAmount()
+    if reserve_in <= 0 or reserve_out <= amount_out:
+        raise InsufficientLiquidity()
+    if fee_bps >= 10000:
+        raise Panic(0x11 if fee_bps > 10000 else 0x12)
+    _checked(reserve_in * amount_out * 10000, (reserve_out - amount_out) * (10000 - fee_bps))
+    return _get_amount_in(amount_out, reserve_in, reserve_out, fee_bps)
+
+
+def quote(amount_a, reserve_a, reserve_b):
+    """RouterLibrary.quote: python_model.quote (rounds DOWN), then Panic if amount_a * reserve_b
+    overflows (a desired amount above ~2**144 into a funded pool)."""
+    amount_b = _quote(amount_a, reserve_a, reserve_b)
+    _checked(amount_a * reserve_b)
+    return amount_b
+
 
 def check_deadline(deadline, timestamp):
     """The ``ensure(deadline)`` modifier: raises Expired when ``timestamp > deadline``."""

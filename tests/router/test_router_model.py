@@ -71,6 +71,25 @@ def test_hop_fees():
             hop_fees(path, tiers)
 
 
+def test_checked_arithmetic_panics_like_the_contract():
+    """Where RouterLibrary's checked arithmetic reverts Panic, the model raises Panic (after the named errors)."""
+    from python_model.router import get_amount_in, get_amount_out, quote
+
+    Panic = model.errors.Panic
+    for call in (
+        lambda: get_amount_out(2**200, 2**100, 2**100, 30),  # input * (10000 - fee) * reserveOut overflows
+        lambda: get_amount_out(5, 10, 10, 10_001),  # 10000 - fee underflows
+        lambda: get_amount_in(5, 10, 10, 10_000),  # division by zero
+        lambda: quote(2**200, 1, 2**100),
+    ):
+        with pytest.raises(Panic):
+            call()
+    with pytest.raises(model.errors.InsufficientInputAmount):
+        get_amount_out(0, 10, 10, 10_001)
+    assert get_amount_out(5, 10, 10, 10_000) == 0  # a 100% fee pays nothing, as on chain
+    assert get_amount_out(10**18, 10**20, 10**20, 30) == model.get_amount_out(10**18, 10**20, 10**20, 30)
+
+
 @given(amounts, hops)
 def test_exact_in_outputs_are_the_most_each_pool_pays(amount_in, path_hops):
     """Every hop's output passes that pool's K check at its tier, and one more wei does not."""
