@@ -17,8 +17,10 @@ import {RouterLibrary} from "./libraries/RouterLibrary.sol";
 /// (`addLiquidity(tokenA, tokenB, fee, ...)`, `addLiquidityETH(token, fee, ...)`, `removeLiquidity...(…, fee, ...)`),
 /// and the swaps and path quotes take `uint16[] calldata fees` right after `path`, one fee per hop:
 /// `fees[i]` is the tier of the pool between `path[i]` and `path[i + 1]`, so `fees.length` must be
-/// `path.length - 1` (else `InvalidPath`). A path may mix tiers, e.g. A -(5)-> B -(100)-> C; it may also
-/// cross two tiers of the same pair. `getAmountOut`/`getAmountIn` take a trailing `uint16 fee`.
+/// `path.length - 1` (else `InvalidPath`; so is a path word above 160 bits or a fee word above 16 bits).
+/// A path may mix tiers, e.g. A -(5)-> B -(100)-> C, and may cross two tiers of the same pair.
+/// `getAmountOut`/`getAmountIn` take a trailing `uint16 fee`. Example: swapExactTokensForTokens(amountIn,
+/// amountOutMin, [A, B, C], [5, 100], to, deadline); addLiquidity(A, B, 100, ...); removeLiquidity(A, B, 100, ...).
 ///
 /// Pools are found without the factory: the address is CREATE2 of the factory with
 /// salt keccak256(abi.encode(token0, token1, fee)) and the factory's `poolInitCodeHash`, read once into an
@@ -26,7 +28,9 @@ import {RouterLibrary} from "./libraries/RouterLibrary.sol";
 ///
 /// Exact-input swaps stream: the input goes to the first pool, then each hop reads its pool's reserves
 /// (one staticcall), prices the hop and swaps straight into the next pool; `amountOutMin` is checked at the
-/// end. Exact-output swaps price the whole path backwards first (`getAmountsIn`), check `amountInMax`, then swap.
+/// end. So a path that comes back to a pool prices the second visit at the reserves the first one left (a pool
+/// twice in a row cannot work: it would pay itself). Exact-output swaps price the whole path backwards at the
+/// reserves before the trade (`getAmountsIn`), check `amountInMax`, then swap.
 /// Amounts round as in V2: outputs down, inputs up (floor + 1), optimal add amounts down.
 ///
 /// The router holds nothing between calls: every token it receives (WETH from a pool, a fee-on-transfer
