@@ -87,7 +87,8 @@ class PoolMachine(RuleBasedStateMachine):
 
     def check_sync(self, receipt):
         """The Sync event carries the model's new reserves."""
-        assert receipt.events("Sync", self.pool.address)[-1] == {"reserve0": self.mp.reserve0, "reserve1": self.mp.reserve1}
+        sync = receipt.events("Sync", self.pool.address)[-1]
+        assert sync == {"reserve0": self.mp.reserve0, "reserve1": self.mp.reserve1}, "events_match_model"
 
     # --- liquidity ---------------------------------------------------------------------------------------
     @rule(lp=st.integers(0, 2), amount0=amounts, amount1=amounts)
@@ -103,8 +104,9 @@ class PoolMachine(RuleBasedStateMachine):
             lambda: self.pool.transact("mint", who, sender=who),
         )
         if receipt:
-            assert receipt.return_value == liquidity
-            assert receipt.events("Mint", self.pool.address) == [{"sender": who, "amount0": in0, "amount1": in1}]
+            assert receipt.return_value == liquidity, "mint_matches_model"
+            mint_events = receipt.events("Mint", self.pool.address)
+            assert mint_events == [{"sender": who, "amount0": in0, "amount1": in1}], "events_match_model"
             self.check_sync(receipt)
 
     @rule(lp=st.integers(0, 2), share=fractions_bps)
@@ -120,9 +122,9 @@ class PoolMachine(RuleBasedStateMachine):
             lambda: self.pool.transact("burn", who, sender=who),
         )
         if receipt:
-            assert receipt.return_value == tuple(amounts_out)
+            assert receipt.return_value == tuple(amounts_out), "burn_matches_model"
             (burn,) = receipt.events("Burn", self.pool.address)
-            assert (burn["amount0"], burn["amount1"], burn["to"]) == (*amounts_out, who)
+            assert (burn["amount0"], burn["amount1"], burn["to"]) == (*amounts_out, who), "events_match_model"
             self.check_sync(receipt)
 
     @rule(frm=st.integers(0, 4), to=st.integers(0, 4), share=fractions_bps)
@@ -168,7 +170,7 @@ class PoolMachine(RuleBasedStateMachine):
         if receipt:
             assert self.mp.reserve0 * self.mp.reserve1 >= k_before, "k_never_decreases"
             (swap,) = receipt.events("Swap", self.pool.address)
-            assert swap["amount1Out" if zero_for_one else "amount0Out"] == quote + over
+            assert swap["amount1Out" if zero_for_one else "amount0Out"] == quote + over, "events_match_model"
             self.check_sync(receipt)
 
     @rule(trader=st.integers(0, 1), zero_for_one=st.booleans(), amount_out=amounts, under=st.sampled_from([0, 1, 2]))
@@ -209,6 +211,32 @@ class PoolMachine(RuleBasedStateMachine):
         data = model_abi_repay(*repays)
         callback = model.flash_repay(self.mp, w.borrower.address, *repays)
         self.do_swap(w.traders[0], zero_for_one, amount_out, to=w.borrower.address, callback=callback, data=data)
+
+    @rule(zero_for_one=st.booleans(), reentry=st.sampled_from(["sync", "skim", "mint", "burn", "swap"]))
+    def reenter_from_flash_swap(self, zero_for_one, reentry):
+        """A flash-swap callee calling back into the pool must hit the lock: the swap reverts Reentrancy."""
+        w = self.world
+        callee = w.reentrant.address
+        pool_fn = self.pool.type.function
+        data = {
+            "sync": lambda: pool_fn("sync").calldata(()),
+            "skim": lambda: pool_fn("skim").calldata((callee,)),
+            "mint": lambda: pool_fn("mint").calldata((callee,)),
+            "burn": lambda: pool_fn("burn").calldata((callee,)),
+            "swap": lambda: pool_fn("swap").calldata((0, 1, callee, b"")),
+        }[reentry]()
+        model_reentry = {
+            "sync": lambda: self.mp.sync(timestamp=self.chain.now),
+            "skim": lambda: self.mp.skim(callee),
+            "mint": lambda: self.mp.mint(callee, timestamp=self.chain.now),
+            "burn": lambda: self.mp.burn(callee, timestamp=self.chain.now),
+            "swap": lambda: self.mp.swap(0, 1, callee, timestamp=self.chain.now),
+        }[reentry]
+        r_out = self.mp.reserve1 if zero_for_one else self.mp.reserve0
+        amount_out = 1 if r_out > 1 else 0
+        _, receipt = self.do_swap(w.traders[0], zero_for_one, amount_out, to=callee, callback=model_reentry, data=data)
+        if amount_out:
+            assert receipt is None, "reentrancy_locked: a callback re-entered the pool"
 
     # --- donations, skim, sync -------------------------------------------------------------------------------
     @rule(actor=st.integers(0, 4), zero=st.booleans(), amount=amounts)
@@ -279,7 +307,7 @@ class PoolMachine(RuleBasedStateMachine):
             "token0": [mp.token0.balance_of(h) for h in self.holders],
             "token1": [mp.token1.balance_of(h) for h in self.holders],
         }
-        assert chain_state == model_state
+        assert chain_state == model_state, "chain_equals_model"
 
     @invariant()
     def reserves_backed_by_balances(self):

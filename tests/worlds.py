@@ -27,6 +27,7 @@ class PoolWorld:
     factory: Contract
     pools: list[Contract]
     borrower: Contract  # FlashBorrower, funded with every token
+    reentrant: Contract  # ReentrantCallee: re-enters the pool from the flash-swap callback
     model: model.World | None = None  # the same world in the model
     snap: Snapshot | None = None
     model_snap: tuple | None = None
@@ -49,6 +50,7 @@ def deploy_pool_world(chain: Chain) -> PoolWorld:
     tokens = [chain.deploy("TestERC20", f"Token{d}", f"T{d}", d, sender=owner) for d in DECIMALS]
     factory = chain.deploy("Factory", sender=owner)
     borrower = chain.deploy("FlashBorrower", sender=owner)
+    reentrant = chain.deploy("ReentrantCallee", sender=owner)
 
     m_tokens = {t.address: model.Token(t.address, d) for t, d in zip(tokens, DECIMALS)}
     m_factory = model.Factory(owner)
@@ -68,7 +70,7 @@ def deploy_pool_world(chain: Chain) -> PoolWorld:
             token.transact("mint", holder, amount, sender=owner)
             m_tokens[token.address].mint(holder, amount)
 
-    world = PoolWorld(chain, owner, lps, traders, fee_recipient, tokens, factory, pools, borrower)
+    world = PoolWorld(chain, owner, lps, traders, fee_recipient, tokens, factory, pools, borrower, reentrant)
     world.model = model.World(m_factory, m_tokens.values())
     world.snap, world.model_snap = chain.snapshot(), world.model.snapshot()
     return world
