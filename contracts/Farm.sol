@@ -138,6 +138,8 @@ contract Farm is IFarm, Ownable, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IFarm
+    // Triaged: rate = floor(total / (alloc*duration)); the remainder `left` is kept in `carried`, so no wei is lost (tests/farm: conservation).
+    // slither-disable-next-line divide-before-multiply
     function fund(uint256 amount, uint256 duration) external nonReentrant returns (uint256 received) {
         if (msg.sender != owner() && !isFunder[msg.sender]) revert NotFunder();
         if (duration == 0 || duration > MAX_DURATION) revert InvalidDuration();
@@ -360,6 +362,8 @@ contract Farm is IFarm, Ownable, ReentrancyGuardTransient {
     /// @dev Brings `pool` (in memory) up to now: the emission since lastUpdate, ratePerPoint * allocPoint *
     ///      seconds (scaled, exact), goes into the accumulator; on a pool without stake it is carried.
     ///      Returns the emission to carry (scaled).
+    // Triaged: `numerator % staked` is the accumulator remainder, not randomness; `staked == 0` is the exact idle-pool branch.
+    // slither-disable-next-line weak-prng,incorrect-equality
     function _accrueView(PoolData memory pool, Schedule memory s) internal view returns (uint256 idle) {
         uint256 last = pool.lastUpdate;
         if (block.timestamp <= last) return 0;
@@ -399,6 +403,8 @@ contract Farm is IFarm, Ownable, ReentrancyGuardTransient {
 
     /// @dev Brings pool `pid` up to date and books the caller's whole-wei accrual there as paid
     ///      (rewardDebt grows by reward x 1e18); returns it. The transfer is left to `_pay`.
+    // Triaged: harvest pays floor(accrual / 1e18) and keeps the sub-wei rest in rewardDebt on purpose (conservation).
+    // slither-disable-next-line divide-before-multiply
     function _harvest(uint256 pid, Schedule memory s) internal returns (uint256 reward) {
         PoolData memory pool = _pools[pid];
         _accrue(pool, s, pid);
@@ -416,6 +422,8 @@ contract Farm is IFarm, Ownable, ReentrancyGuardTransient {
     }
 
     /// @dev Pays `reward` to the caller and books it as paid.
+    // Triaged: `reward == 0` skips a zero transfer; exact comparison intended.
+    // slither-disable-next-line incorrect-equality
     function _pay(uint256 reward) internal {
         if (reward == 0) return;
         // Gas: totalPaid <= totalFunded < 2**124.
@@ -443,6 +451,8 @@ contract Farm is IFarm, Ownable, ReentrancyGuardTransient {
 
     /// @dev After every pool was settled: spreads what remains of the running period over the new total
     ///      weight (rounding down; the remainder is carried), then stores the schedule and the weight.
+    // Triaged: re-spreading floors the rate and carries the remainder forward (conservation).
+    // slither-disable-next-line divide-before-multiply
     function _respread(Schedule memory s, uint256 oldTotal, uint256 newTotal) internal {
         if (block.timestamp < s.periodEnd) {
             uint256 remaining = _remaining(s, oldTotal);

@@ -125,6 +125,8 @@ contract Pool is IPool, LPToken, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IPool
+    // Triaged: every state-changing function is nonReentrant (transient lock); only views such as getReserves() can be read mid-callback, pre-swap, as in V2: spot reserves are no oracle (use the TWAP).
+    // slither-disable-next-line reentrancy-no-eth
     function swap(uint256 amount0Out, uint256 amount1Out, address to, bytes calldata data) external nonReentrant {
         if ((amount0Out | amount1Out) == 0) revert InsufficientOutputAmount();
         uint256 packed = _reserves;
@@ -167,6 +169,8 @@ contract Pool is IPool, LPToken, ReentrancyGuardTransient {
 
     /// @dev Stores the balances as reserves (reverting `Overflow()` if either exceeds 112 bits), stamps the block time
     ///      and, once per block, adds the old reserves' prices times the elapsed seconds to the accumulators.
+    // Triaged: V2's UQ112x112 price is floor((r << 112) / r') before * elapsed, exactly as Uniswap V2 (the model does the same).
+    // slither-disable-next-line divide-before-multiply
     function _update(uint256 balance0, uint256 balance1, uint256 packed) private {
         if ((balance0 | balance1) > type(uint112).max) revert Overflow();
         // Gas: the timestamp and elapsed time wrap mod 2**32 and the accumulators mod 2**256, by design (as in V2).

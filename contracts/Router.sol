@@ -356,6 +356,8 @@ contract Router is IRouter {
     }
 
     /// @inheritdoc IRouter
+    // Triaged: safeTransferAll's return (the amount sent) is not needed: the fee-on-transfer variant forwards whatever arrived.
+    // slither-disable-next-line unused-return
     function removeLiquidityETHSupportingFeeOnTransferTokens(
         address token,
         uint16 fee,
