@@ -77,5 +77,8 @@ lint: $(STAMP_LINT) $(SOLC_CMD) ## Static analysis (slither): no medium/high fin
 	  --filter-paths "node_modules|contracts/test" \
 	  --exclude-informational --exclude-low --exclude-optimization --fail-medium
 
+bench: compile ## Gas vs Uniswap V2 anchors, harness and model throughput (printed, reports/bench.json)
+	ape run bench
+
 clean: ## Remove build output and installed tools (keeps sources)
 	rm -rf .build .tools .ape-data .cache $(VENV) $(LINT_VENV) node_modules .hypothesis .pytest_cache
