@@ -486,6 +486,27 @@ def convert_price(graph: dict, base: str, quote: str) -> Fraction | None:
     return None
 
 
+def _price_reward(rpc: Rpc, manifest: Manifest, ctx: dict, reward_price: str) -> None:
+    """Puts a given reward price ("0.25 dUSD" or "0.25:dUSD") into the price graph, replacing any path."""
+    amount, _, symbol = reward_price.replace(":", " ").strip().partition(" ")
+    try:
+        price = Fraction(amount)
+    except (ValueError, ZeroDivisionError):
+        raise ReportError(f"--reward-price {reward_price!r}: give it as AMOUNT SYMBOL, e.g. '0.25 dUSD'") from None
+    tokens = {t for pool in manifest.pools.values() for t in (rpc.call(pool, "token0()", returns=("address",)),
+                                                               rpc.call(pool, "token1()", returns=("address",)))}
+    by_symbol = {_token_meta(rpc, t, ctx["tokens"])[0]: t for t in tokens}
+    if symbol.strip() not in by_symbol:
+        known = ", ".join(sorted(by_symbol))
+        raise ReportError(f"--reward-price {reward_price!r}: no pool token with symbol {symbol.strip()!r} ({known})")
+    quote = by_symbol[symbol.strip()]
+    reward = ctx["reward_token"]
+    raw = price * 10 ** _token_meta(rpc, quote, ctx["tokens"])[1] / 10 ** _token_meta(rpc, reward, ctx["tokens"])[1]
+    graph = ctx["graph"]
+    graph[reward] = {quote: raw}  # the given price wins over any pool path
+    graph.setdefault(quote, {})[reward] = 1 / raw
+
+
 def analyse_position(rpc: Rpc, manifest: Manifest, name: str, pool: str, user: str, ctx: dict) -> Position | None:
     """The position of ``user`` in ``pool`` now, or None when it holds no LP there."""
     farm, tokens = ctx["farm"], ctx["tokens"]
@@ -519,7 +540,9 @@ def analyse_position(rpc: Rpc, manifest: Manifest, name: str, pool: str, user: s
 
     start = ctx["starts"].get(name, 0)
     farm_logs = ctx["farm_logs"] if pid is not None else ()
-    h = replay(pool, user, rpc.logs(pool, POOL_EVENTS, start), farm, farm_logs, pid, until=now)
+    if pool not in ctx["pool_logs"]:
+        ctx["pool_logs"][pool] = rpc.logs(pool, POOL_EVENTS, start)
+    h = replay(pool, user, ctx["pool_logs"][pool], farm, farm_logs, pid, until=now)
     if (h.reserve0, h.reserve1, h.supply) != (r0, r1, total_supply):
         warnings.append("the pool's logs do not rebuild its current state: history before the manifest's block"
                         " is missing")
@@ -597,13 +620,16 @@ def resolve_address(address: str | None = None, alias: str | None = None) -> str
 
 
 def build_report(addresses, manifest: Path | str | None = None, out_dir: Path | str | None = None,
-                 request=None, console=None, plots: bool = True, deployments: Path | str | None = None) -> Report:
+                 request=None, console=None, plots: bool = True, deployments: Path | str | None = None,
+                 reward_price: str | None = None) -> Report:
     """Analyse, print and plot the positions of ``addresses`` (one address or several).
 
     ``request(method, params)`` defaults to the connected Ape provider; ``manifest`` to
     <deployments>/<chain-id>.json (deployments/ by default); ``out_dir`` to reports/.  Raises ReportError
     when no address holds a position (or on bad input); an address without positions among several gets
-    a line and is skipped.  Returns the Report (positions per address, plot files written).
+    a line and is skipped.  ``reward_price`` ("0.25 dUSD": one whole reward token is worth 0.25 of the pool
+    token with that symbol) prices the rewards where no pool does.  Returns the Report (positions per
+    address, plot files written).
     """
     from rich.console import Console
 
@@ -624,11 +650,13 @@ def build_report(addresses, manifest: Path | str | None = None, out_dir: Path | 
             raise ReportError(f"no contract at {name} {address} on chain {m.chain_id}: the manifest {m.path} is stale")
     starts = _starts(m.path)
     farm = m.contracts.get("Farm")
-    ctx = {"farm": farm, "tokens": {}, "starts": starts, "graph": _price_graph(rpc, m),
+    ctx = {"farm": farm, "tokens": {}, "starts": starts, "graph": _price_graph(rpc, m), "pool_logs": {},
            "reward_token": rpc.call(farm, "rewardToken()", returns=("address",)) if farm else None,
            "farm_logs": rpc.logs(farm, FARM_EVENTS, starts.get("Farm", 0)) if farm else []}
+    if reward_price is not None and ctx["reward_token"]:
+        _price_reward(rpc, m, ctx, reward_price)
     out_dir = Path(out_dir) if out_dir else ROOT / "reports"
-    report = Report({}, [])
+    report, plotted = Report({}, []), set()
     for user in addresses:
         positions = [p for name, pool in m.pools.items() if (p := analyse_position(rpc, m, name, pool, user, ctx))]
         if not positions:
@@ -640,7 +668,7 @@ def build_report(addresses, manifest: Path | str | None = None, out_dir: Path | 
         report.positions[user] = positions
         print_positions(console, user, positions, rpc.head, rpc.head_timestamp)
         if plots:
-            report.files += write_plots(out_dir, user, positions)
+            report.files += write_plots(out_dir, user, positions, plotted)
     if not report.positions:
         raise ReportError(f"no positions for any of {len(addresses)} addresses in the pools of {m.path.name}")
     report.files = list(dict.fromkeys(report.files))  # a pool's plot is shared by its LPs
@@ -704,7 +732,7 @@ def position_table(p: Position):
     table.add_column("", style="bold")
     table.add_column("tokens", justify="right")
     table.add_column(f"value in {s1}", justify="right")
-    table.add_row("LP (wallet + staked)", f"{_tokens(p.wallet, 18)} + {_tokens(p.staked, 18)} LP",
+    table.add_row("LP wei (wallet + staked)", f"{p.wallet:,} + {p.staked:,}",
                   f"share {float(Fraction(p.liquidity, p.supply)) * 100:.4f}%")
     table.add_row("pool price", f"{_num(p.price * human)} {s1}/{s0}",
                   "entry " + (_num(p.entry * human) if p.entry else "n/a"))
@@ -744,8 +772,9 @@ def _dates(timestamps):
     return [datetime.fromtimestamp(t, tz=timezone.utc) for t in timestamps]
 
 
-def write_plots(out_dir: Path, user: str, positions) -> list[Path]:
-    """IL curve (positions marked), fees + rewards against IL over time, pool price and reserves."""
+def write_plots(out_dir: Path, user: str, positions, plotted: set | None = None) -> list[Path]:
+    """IL curve (positions marked), fees + rewards against IL over time, pool price and reserves (once per
+    pool: ``plotted`` holds the pools already drawn)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -755,19 +784,26 @@ def write_plots(out_dir: Path, user: str, positions) -> list[Path]:
     tag = user[:10].lower()
     files = []
 
-    fig, ax = plt.subplots(figsize=(8, 5))
-    ratios = [10 ** (i / 50) for i in range(-70, 71)]
-    ax.plot(ratios, [float(A.impermanent_loss(Fraction(r), 64)) * 100 for r in ratios], label="2√r/(1+r) − 1")
-    for p in positions:
-        if p.entry:
-            r = p.price / p.entry
-            ax.scatter([float(r)], [float(p.split.il_ratio) * 100], zorder=3, label=f"{p.name} r={float(r):.4g}")
-    ax.set_xscale("log")
-    ax.set_xlabel("price ratio r = P_now / P_entry")
-    ax.set_ylabel("impermanent loss (%)")
-    ax.set_title(f"Impermanent loss vs holding ({user[:10]}…)")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
+    def curve(ratios):
+        return [float(A.impermanent_loss(Fraction(r), 64)) * 100 for r in ratios]
+
+    marks = [(float(p.price / p.entry), float(p.split.il_ratio) * 100, p.name) for p in positions if p.entry]
+    low = min([r for r, _, _ in marks] + [1.0]) / 1.05
+    high = max([r for r, _, _ in marks] + [1.0]) * 1.05
+    fig, (wide, zoom) = plt.subplots(1, 2, figsize=(12, 5))
+    wide_ratios = [10 ** (i / 50) for i in range(-70, 71)]
+    zoom_ratios = [low + (high - low) * i / 100 for i in range(101)]
+    for ax, ratios, title in ((wide, wide_ratios, "r from 1/25 to 25"), (zoom, zoom_ratios, "around the positions")):
+        ax.plot(ratios, curve(ratios), label="2√r/(1+r) − 1 (closed form)")
+        for r, il, name in marks:
+            ax.scatter([r], [il], zorder=3, label=f"{name}: r={r:.4g}, IL={il:.4f}%")
+        ax.set_xlabel("price ratio r = P_now / P_entry")
+        ax.set_ylabel("impermanent loss (%)")
+        ax.set_title(title)
+        ax.grid(True, which="both", alpha=0.3)
+    wide.set_xscale("log")
+    zoom.legend(fontsize=8)
+    fig.suptitle(f"Impermanent loss against holding, positions of {user[:10]}…")
     files.append(_save(fig, out_dir / f"il-curve-{tag}.png"))
 
     for p in positions:
@@ -777,7 +813,7 @@ def write_plots(out_dir: Path, user: str, positions) -> list[Path]:
         fees = [float(s.fees * scale) for s in samples]
         il = [float(s.il * scale) for s in samples]
         panels = [("fees", fees)]
-        if p.reward_price is not None:
+        if p.reward_symbol is not None and p.reward_price is not None:
             rewards = [float(s.rewards * p.reward_price * scale) for s in samples]
             panels.append(("fees + rewards (at today's reward price)", [f + r for f, r in zip(fees, rewards)]))
         fig, axes = plt.subplots(len(panels), 1, figsize=(9, 3.6 * len(panels) + 0.8), sharex=True, squeeze=False)
@@ -794,6 +830,10 @@ def write_plots(out_dir: Path, user: str, positions) -> list[Path]:
         fig.autofmt_xdate()
         files.append(_save(fig, out_dir / f"pnl-{tag}-{p.slug}.png"))
 
+        if plotted is not None:
+            if p.pool in plotted:
+                continue
+            plotted.add(p.pool)
         syncs = p.history.syncs
         (s0, s1), (d0, d1) = p.symbols, p.decimals
         when = _dates([t for t, _, _ in syncs])
@@ -820,6 +860,6 @@ def _save(fig, path: Path) -> Path:
     import matplotlib.pyplot as plt
 
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=100)
     plt.close(fig)
     return path

@@ -28,12 +28,15 @@ __all__ = ["build_report", "cli"]
               help="Folder of the <chain-id>.json manifests.")
 @click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="A manifest file (overrides --deployments).")
+@click.option("--reward-price", default=None, metavar="'AMOUNT SYMBOL'",
+              help="What one reward token is worth in a pool token, e.g. '0.25 dUSD' (when no pool prices it).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=ROOT / "reports",
               show_default=True, help="Where the PNG plots go.")
-def cli(provider, alias, address, deployments_dir, manifest, out_dir):
+def cli(provider, alias, address, deployments_dir, manifest, reward_price, out_dir):
     """Per position (pool LP held and staked): deposited, value, HODL, IL, fees, rewards, APRs; plots."""
     try:
-        build_report(resolve_address(address, alias), manifest=manifest, deployments=deployments_dir, out_dir=out_dir)
+        build_report(resolve_address(address, alias), manifest=manifest, deployments=deployments_dir,
+                     out_dir=out_dir, reward_price=reward_price)
     except ReportError as err:
         raise click.ClickException(str(err)) from None
     except ApeException as err:

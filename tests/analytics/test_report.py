@@ -164,6 +164,13 @@ def test_report_rebuilds_positions_and_writes_plots(farm_world, tmp_path):
                 "fee APR", "farm reward APR"):
         assert row in text
 
+    # A reward price given by hand replaces the pool path: 0.002 T18 per RWD, in token1 of the pool.
+    again = build_report(fw.lps[0], manifest=fw.manifest, console=console, plots=False, reward_price="0.002 T18")
+    (priced,) = again.positions[fw.lps[0]]
+    t18_in_token1 = F(1) if priced.symbols[1] == "T18" else A.pool_price(r0, r1)  # else T18 is token0
+    assert priced.reward_price == F(2, 1000) * t18_in_token1
+    assert priced.reward_apr == p.reward_apr * priced.reward_price / p.reward_price
+
 
 def _error(call) -> str:
     with pytest.raises(ReportError) as info:
@@ -195,6 +202,11 @@ def test_bad_input_gets_one_clear_line(farm_world, tmp_path):
         assert expected in _error(lambda: run(fw.lps[0], path))
     (tmp_path / "garbage.json").write_text("{not json")
     assert _error(lambda: run(fw.lps[0], tmp_path / "garbage.json")).startswith("unreadable deploy manifest")
+    def priced(price):
+        return build_report(fw.lps[0], manifest=fw.manifest, console=quiet, plots=False, reward_price=price)
+
+    assert "no pool token with symbol 'NOPE'" in _error(lambda: priced("1 NOPE"))
+    assert _error(lambda: priced("x T18")).endswith("give it as AMOUNT SYMBOL, e.g. '0.25 dUSD'")
     unknown = _error(lambda: resolve_address(alias="no-such-alias-7"))
     assert unknown.startswith("unknown account alias 'no-such-alias-7'")
     assert _error(lambda: resolve_address()) == "give exactly one of --account ALIAS or --address ADDR"
