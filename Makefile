@@ -60,8 +60,8 @@ test-model: install ## Model-only tests (no chain)
 test-deep: compile ## Long property run (HYPOTHESIS_PROFILE=deep)
 	HYPOTHESIS_PROFILE=deep pytest -q tests
 
-demo: compile ## Start Anvil, deploy, trade, check the model against the chain
-	ape run demo
+demo: compile ## Start Anvil, deploy, simulate a market, check the model (DEMO_ARGS="--rounds N --seed S")
+	ape run demo $(DEMO_ARGS)
 
 $(STAMP_LINT): requirements-lint.lock
 	python3 -m venv $(LINT_VENV)
