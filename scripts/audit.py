@@ -1,4 +1,5 @@
-"""Audit a pool's on-chain history against the exact model: `ape run audit --pool ADDRESS --network ...`.
+"""Audit a pool's on-chain history against the exact model: `ape run audit --pool ADDRESS --network ...`
+(or a liquidity-mining farm's: `--farm ADDRESS`, every harvest against the model's pending reward).
 
 Fetches the pool's Mint, Burn, Swap, Sync and LP Transfer events in block-range chunks (halving the range
 when the node refuses it), replays them through the model from the pool's creation (or from the state
@@ -16,7 +17,7 @@ from ape.cli import ConnectedProviderCommand, network_option
 
 from python_model.audit.cli import EXIT_CONSISTENT, EXIT_DIVERGENCE, EXIT_ERROR, render
 from python_model.audit.engine import LogError
-from python_model.audit.rpc import FetchError, audit_pool
+from python_model.audit.rpc import FetchError, audit_farm, audit_pool
 
 
 def _progress(from_block, to_block, enabled):
@@ -38,7 +39,8 @@ def _progress(from_block, to_block, enabled):
 
 @click.command(cls=ConnectedProviderCommand)
 @network_option()
-@click.option("--pool", required=True, help="address of the pool (or any Uniswap-V2-compatible pair)")
+@click.option("--pool", default=None, help="address of the pool (or any Uniswap-V2-compatible pair)")
+@click.option("--farm", default=None, help="address of a Farm to audit instead (from its creation)")
 @click.option("--from-block", type=int, default=None, help="start here (state read at the block before); default: creation")
 @click.option("--to-block", type=int, default=None, help="stop after this block; default: the latest")
 @click.option("--fee-bps", type=int, default=None, help="swap fee in bps (default: the pool's fee())")
@@ -47,8 +49,14 @@ def _progress(from_block, to_block, enabled):
 @click.option("--chunk", type=int, default=2000, show_default=True, help="initial eth_getLogs block range")
 @click.option("--keep-going", type=int, default=1, show_default=True, help="report up to N divergences")
 @click.option("--stats", "verbose", is_flag=True, help="statistics after the verdict")
-def cli(network, pool, from_block, to_block, fee_bps, as_json, save_log, chunk, keep_going, verbose):
-    """Replay a pool's events through the exact model and name the first divergence."""
+def cli(network, pool, farm, from_block, to_block, fee_bps, as_json, save_log, chunk, keep_going, verbose):
+    """Replay a pool's (or a farm's) events through the exact model and name the first divergence."""
+    if (pool is None) == (farm is None):
+        click.echo("error: give exactly one of --pool and --farm", err=True)
+        sys.exit(EXIT_ERROR)
+    if farm is not None and (from_block is not None or fee_bps is not None):
+        click.echo("error: a farm is audited from its creation, with no fee: drop --from-block / --fee-bps", err=True)
+        sys.exit(EXIT_ERROR)
     request = chain.provider.make_request
     latest = chain.blocks.head.number
     bar, on_range = _progress(from_block or 0, to_block if to_block is not None else latest,
@@ -57,8 +65,13 @@ def cli(network, pool, from_block, to_block, fee_bps, as_json, save_log, chunk, 
         if bar is not None:
             bar.start()
         try:
-            run = audit_pool(request, pool, from_block=from_block, to_block=to_block, fee_bps=fee_bps,
-                             save_log=save_log, chunk=chunk, max_divergences=max(1, keep_going), on_range=on_range)
+            if farm is not None:
+                run = audit_farm(request, farm, to_block=to_block, save_log=save_log, chunk=chunk,
+                                 max_divergences=max(1, keep_going), on_range=on_range)
+            else:
+                run = audit_pool(request, pool, from_block=from_block, to_block=to_block, fee_bps=fee_bps,
+                                 save_log=save_log, chunk=chunk, max_divergences=max(1, keep_going),
+                                 on_range=on_range)
         finally:
             if bar is not None:
                 bar.stop()

@@ -30,7 +30,11 @@ def render(verdict, *, as_json=False, verbose=False):
     lines = [verdict.summary()]
     for extra in verdict.divergences[1:]:
         lines.append("  also: " + extra.describe())
-    if verbose:
+    if verbose and "swaps" not in verdict.stats:  # a farm
+        lines.append("  " + ", ".join(f"{k.replace('_', ' ')} {_amount(v)}" for k, v in verdict.stats.items()))
+        if verdict.farm_state:
+            lines.append("  final: " + ", ".join(f"{k.replace('_', ' ')} {_amount(v)}" for k, v in verdict.farm_state.items()))
+    elif verbose:
         s = verdict.stats
         lines.append(
             f"  {s['swaps']} swaps, {s['mints']} mints, {s['burns']} burns, {s['syncs']} bare syncs, "
@@ -133,5 +137,8 @@ def main(argv=None):
     finally:
         if swaps_file is not None:
             swaps_file.close()
-    print(render(verdict, as_json=args.json, verbose=args.verbose))
+    try:
+        print(render(verdict, as_json=args.json, verbose=args.verbose), flush=True)
+    except BrokenPipeError:  # `... | head`: the reader left; the exit status still tells the verdict
+        sys.stdout = None
     return EXIT_CONSISTENT if verdict.consistent else EXIT_DIVERGENCE

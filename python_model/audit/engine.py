@@ -56,13 +56,14 @@ class Event:
 
     ``args`` keys: Mint(sender, amount0, amount1), Burn(sender, amount0, amount1, to), Swap(sender,
     amount0In, amount1In, amount0Out, amount1Out, to), Sync(reserve0, reserve1), Transfer(from, to,
-    value).  ``line`` is the line of a saved log it came from (0 otherwise).  Anything with these
+    value); farm events with IFarm's names.  ``line`` is the line of a saved log it came from (0
+    otherwise).  Anything with these
     attributes can be fed to the engine (the log reader decodes straight into its own struct).
     """
 
-    __slots__ = ("block", "tx_hash", "log_index", "address", "event", "args", "line")
+    __slots__ = ("block", "tx_hash", "log_index", "address", "event", "args", "line", "timestamp")
 
-    def __init__(self, block, tx_hash, log_index, address, event, args, line=0):
+    def __init__(self, block, tx_hash, log_index, address, event, args, line=0, timestamp=None):
         self.block = block
         self.tx_hash = tx_hash
         self.log_index = log_index
@@ -70,12 +71,16 @@ class Event:
         self.event = event
         self.args = args
         self.line = line
+        self.timestamp = timestamp  # the block's timestamp: needed by the farm audit only
 
     def to_dict(self):
-        return {
+        out = {
             "block": self.block, "tx_hash": self.tx_hash, "log_index": self.log_index,
             "address": self.address, "event": self.event, "args": dict(self.args),
         }
+        if self.timestamp is not None:
+            out["timestamp"] = self.timestamp
+        return out
 
     def __repr__(self):
         return f"Event({self.event} block={self.block} log={self.log_index} {self.args})"
@@ -193,6 +198,7 @@ class Verdict:
     divergences: list = field(default_factory=list)
     stats: dict = field(default_factory=dict)
     state: PoolState | None = None
+    farm_state: dict | None = None  # a farm audit's final totals (then ``state`` is None)
 
     @property
     def consistent(self):
@@ -211,6 +217,7 @@ class Verdict:
     def to_dict(self):
         return {
             "status": "consistent" if self.consistent else "divergence",
+            "kind": "farm" if self.farm_state is not None else "pool",
             "pool": self.pool,
             "fee_bps": self.fee_bps,
             "events": self.events,
@@ -220,7 +227,7 @@ class Verdict:
             "divergence": self.divergence.to_dict() if self.divergence else None,
             "divergences": [d.to_dict() for d in self.divergences[1:]],
             "stats": dict(self.stats),
-            "state": self.state.to_dict() if self.state else None,
+            "state": self.state.to_dict() if self.state else self.farm_state,
         }
 
 

@@ -68,17 +68,30 @@ if msgspec is not None:
 
     _Transfer = TypedDict("_Transfer", {"from": str, "to": str, "value": _uint})
 
-    def _line_type(name, args):
+    def _farm_args(name, fields):
+        return TypedDict(f"_{name}", {f: (str if f in ("user", "funder", "lpToken") else bool if f == "authorised"
+                                          else _uint) for f in fields})
+
+    _FARM_ARGS = {
+        "PoolAdded": ("pid", "lpToken", "allocPoint"), "AllocPointSet": ("pid", "allocPoint"),
+        "FunderSet": ("funder", "authorised"), "Funded": ("funder", "received", "duration"),
+        "ScheduleUpdated": ("ratePerPoint", "periodEnd", "carried"), "RewardsCarried": ("pid", "amount"),
+        "Deposit": ("user", "pid", "amount"), "Withdraw": ("user", "pid", "amount"),
+        "EmergencyWithdraw": ("user", "pid", "amount", "owed"), "Harvest": ("user", "pid", "amount"),
+    }
+
+    def _line_type(name, args, timestamp=False):
         """An event line of one kind: a msgspec struct tagged by its "event" field (one decode, validated)."""
+        stamp = ("timestamp", _uint) if timestamp else ("timestamp", Union[_uint, None], None)
+        fields = [("block", _uint), ("tx_hash", str), ("log_index", _uint), ("address", str), ("args", args)]
         return msgspec.defstruct(
-            f"{name}Line",
-            [("block", _uint), ("tx_hash", str), ("log_index", _uint), ("address", str), ("args", args),
-             ("line", int, 0), ("event", ClassVar[str], name)],
+            f"{name}Line", fields + [stamp, ("line", int, 0), ("event", ClassVar[str], name)],
             tag_field="event", tag=name, gc=False,
         )
 
     _LINE_TYPES = tuple(_line_type(name, kind) for name, kind in (
-        ("Swap", _Swap), ("Sync", _Sync), ("Transfer", _Transfer), ("Mint", _Mint), ("Burn", _Burn)))
+        ("Swap", _Swap), ("Sync", _Sync), ("Transfer", _Transfer), ("Mint", _Mint), ("Burn", _Burn))) + tuple(
+        _line_type(name, _farm_args(name, fields), timestamp=True) for name, fields in _FARM_ARGS.items())
     _ARG_DECODERS = True
     _decode_line = msgspec.json.Decoder(Union[_LINE_TYPES]).decode
     _decode_any = msgspec.json.decode
@@ -121,7 +134,7 @@ def _plain_event(obj, line):
             value = args.get(key)
             if not isinstance(value, kind) or isinstance(value, bool) or (kind is int and value < 0):
                 raise LogError(line, f"corrupt line: {name} argument {key!r} missing or not a {'uint' if kind is int else 'string'}")
-    return Event(block, tx_hash, log_index, address, name, args, line)
+    return Event(block, tx_hash, log_index, address, name, args, line, obj.get("timestamp"))
 
 
 class LogReader:
@@ -280,10 +293,14 @@ def _short(exc):
 
 def event_line(ev):
     """One log line (bytes, newline included) for an event: its JSON, then the CRC of those bytes."""
-    body = _encode({
+    obj = {
         "block": ev.block, "tx_hash": ev.tx_hash, "log_index": ev.log_index, "address": ev.address,
         "event": ev.event, "args": ev.args,
-    })[:-1]
+    }
+    timestamp = getattr(ev, "timestamp", None)
+    if timestamp is not None:
+        obj["timestamp"] = timestamp
+    body = _encode(obj)[:-1]
     return b'%s,"crc":"%08x"}\n' % (body, zlib.crc32(body))
 
 
@@ -361,6 +378,8 @@ def audit_log(path, *, fee_bps=None, from_block=None, to_block=None, on_swap=Non
     reader = LogReader(path)
     try:
         header = reader.header or {}
+        if header.get("farm"):
+            return _audit_farm_log(reader, header, to_block, max_divergences)
         fee = fee_bps if fee_bps is not None else header.get("fee_bps")
         if fee is None:
             raise LogError(0, "the log has no header naming the pool's fee: pass --fee-bps")
@@ -421,3 +440,24 @@ def audit_log(path, *, fee_bps=None, from_block=None, to_block=None, on_swap=Non
         return auditor.finish(PoolState.from_dict(end) if end else None, through)
     finally:
         reader.close()
+
+
+def _audit_farm_log(reader, header, to_block, max_divergences):
+    from .engine import _Stop
+    from .farm import FarmAuditor
+
+    auditor = FarmAuditor(header["farm"], header.get("reward_token"), max_divergences=max_divergences)
+    events = iter(reader)
+    try:
+        for ev in events:
+            if to_block is not None and ev.block > to_block:
+                return auditor.finish(through_block=to_block)
+            auditor.feed(ev)
+    except _Stop:
+        verdict = auditor.finish(stopped=True)
+        events.close()
+        reader.drain()
+        return verdict
+    trailer = reader.trailer or {}
+    return auditor.finish(trailer.get("end_state") if to_block is None else None,
+                          to_block if to_block is not None else trailer.get("to_block", header.get("to_block")))
