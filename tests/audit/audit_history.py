@@ -176,3 +176,119 @@ class HistoryMaker:
 
 def make_history(chain: Chain, n_ops: int, seed: int = 0, fee: int = 30) -> History:
     return HistoryMaker(chain, seed, fee).run(n_ops)
+
+
+# --- a farm history ----------------------------------------------------------------------------------------
+
+DAY = 86_400
+MAX_UINT = 2**256 - 1
+
+
+@dataclass
+class FarmHistory:
+    chain: Chain
+    farm: Contract
+    reward: Contract
+    events: list = field(default_factory=list)
+
+    def end_state(self) -> dict:
+        names = ("totalFunded", "totalPaid", "carried", "ratePerPoint", "periodEnd", "totalAllocPoint", "poolLength")
+        return {name: self.farm.call(name) for name in names} | {"block": self.chain.block}
+
+
+class FarmHistoryMaker:
+    """A Farm paying a test token, staking two plain tokens and a 2.5 % fee-on-transfer one, driven at random:
+    fund (owner and an authorised funder), add pools, reweight, deposit, withdraw, harvest, harvestAll,
+    emergencyWithdraw, with time passing (some of it beyond the funded period)."""
+
+    def __init__(self, chain: Chain, seed: int = 0):
+        self.chain = chain
+        self.rng = random.Random(seed)
+        owner, *rest = chain.accounts
+        self.owner, self.funder, self.stakers = owner, rest[0], rest[1:5]
+        self.reward = chain.deploy("TestERC20", "Reward", "RWD", 18, sender=owner)
+        self.lps = [chain.deploy("TestERC20", f"LP{i}", f"LP{i}", 18, sender=owner) for i in range(2)]
+        self.lps.append(chain.deploy("FeeOnTransferToken", "FeeLP", "FLP", 250, sender=owner))
+        self.farm = chain.deploy("Farm", self.reward.address, owner, sender=owner)
+        self.history = FarmHistory(chain, self.farm, self.reward)
+        for who in (owner, self.funder):
+            self.reward.transact("mint", who, 10**30, sender=owner)
+            self.reward.transact("approve", self.farm.address, MAX_UINT, sender=who)
+        for lp in self.lps:
+            for who in self.stakers:
+                lp.transact("mint", who, 10**24, sender=owner)
+                lp.transact("approve", self.farm.address, MAX_UINT, sender=who)
+        self.pools = 0
+        self._tx(self.farm, "setFunder", self.funder, True, sender=owner)
+
+    def _tx(self, contract: Contract, fn: str, *args, sender: str):
+        receipt = self.chain.transact(sender, contract, contract.type.function(fn), args)
+        block = self.chain.block
+        for index, log in enumerate(receipt.logs):
+            if log.address == self.farm.address and log.name in FARM_NAMES:
+                self.history.events.append(Event(block, f"0x{block:064x}", index, log.address, log.name,
+                                                 dict(log.args), 0, receipt.timestamp))
+        return receipt
+
+    def _try(self, contract, fn, *args, sender):
+        try:
+            return self._tx(contract, fn, *args, sender=sender)
+        except Reverted:
+            return None  # an operation the farm refuses (nothing to withdraw, a lower rate...): no events
+
+    def run(self, n_ops: int) -> FarmHistory:
+        rng = self.rng
+        self._tx(self.farm, "addPool", self.lps[0].address, 100, sender=self.owner)
+        self.pools = 1
+        self._tx(self.farm, "fund", 10**24, 30 * DAY, sender=self.owner)
+        ops = [(self.deposit, 30), (self.withdraw, 12), (self.harvest, 15), (self.harvest_all, 5),
+               (self.emergency, 3), (self.fund, 5), (self.add_pool, 3), (self.realloc, 3)]
+        funcs, weights = zip(*ops)
+        for _ in range(n_ops):
+            self.chain.advance(rng.choice((1, 60, 3600, DAY, 10 * DAY)))
+            rng.choices(funcs, weights)[0]()
+        self.chain.advance(DAY)
+        for who in self.stakers:  # at least one emergency withdrawal, with rewards left owed
+            if self.farm.call("userInfo", 0, who)[0]:
+                self._tx(self.farm, "emergencyWithdraw", 0, sender=who)
+                break
+        return self.history
+
+    def deposit(self):
+        who, pid = self.rng.choice(self.stakers), self.rng.randrange(self.pools)
+        self._try(self.farm, "deposit", pid, self.rng.randint(1, 10**21), sender=who)
+
+    def withdraw(self):
+        who, pid = self.rng.choice(self.stakers), self.rng.randrange(self.pools)
+        stake = self.farm.call("userInfo", pid, who)[0]
+        if stake:
+            self._tx(self.farm, "withdraw", pid, self.rng.randint(1, stake), sender=who)
+
+    def harvest(self):
+        self._tx(self.farm, "harvest", self.rng.randrange(self.pools), sender=self.rng.choice(self.stakers))
+
+    def harvest_all(self):
+        self._tx(self.farm, "harvestAll", sender=self.rng.choice(self.stakers))
+
+    def emergency(self):
+        self._try(self.farm, "emergencyWithdraw", self.rng.randrange(self.pools), sender=self.rng.choice(self.stakers))
+
+    def fund(self):
+        who = self.rng.choice((self.owner, self.funder))
+        self._try(self.farm, "fund", self.rng.randint(10**20, 10**24), self.rng.choice((DAY, 7 * DAY, 30 * DAY)), sender=who)
+
+    def add_pool(self):
+        if self.pools < len(self.lps):
+            self._tx(self.farm, "addPool", self.lps[self.pools].address, self.rng.randint(1, 500), sender=self.owner)
+            self.pools += 1
+
+    def realloc(self):
+        self._tx(self.farm, "setAllocPoint", self.rng.randrange(self.pools), self.rng.randint(0, 500), sender=self.owner)
+
+
+FARM_NAMES = {"PoolAdded", "AllocPointSet", "FunderSet", "Funded", "ScheduleUpdated", "RewardsCarried", "Deposit",
+              "Withdraw", "EmergencyWithdraw", "Harvest"}
+
+
+def make_farm_history(chain: Chain, n_ops: int, seed: int = 0) -> FarmHistory:
+    return FarmHistoryMaker(chain, seed).run(n_ops)
