@@ -49,6 +49,7 @@ class SyntheticPool:
         self.tx_count = 0
         self.tx = None
         self.ops = 0
+        self._ratio_bits = 0
 
     # --- bookkeeping ---------------------------------------------------------------------------------
 
@@ -78,6 +79,8 @@ class SyntheticPool:
         return self._log("Sync", {"reserve0": self.pool.reserve0, "reserve1": self.pool.reserve1})
 
     def _send(self, token, frm, amount):
+        if token.balance_of(frm) < amount:  # actors never run dry: long histories stay busy
+            token.mint(frm, amount)
         token.transfer(frm, POOL, amount)
         self._gap()
 
@@ -92,9 +95,15 @@ class SyntheticPool:
         )
         funcs = [f for f, _ in ops]
         weights = [w for _, w in ops]
+        pool = self.pool
         for _ in range(n_ops):
             self._new_tx()
-            op = self._mint if self.pool.total_supply == 0 else rng.choices(funcs, weights)[0]
+            if pool.total_supply == 0:
+                op = self._mint
+            else:
+                op = rng.choices(funcs, weights)[0]
+                if op == self._mint and (pool.reserve0 >> 96 or pool.reserve1 >> 96):
+                    op = self._burn  # deposits and fees compound: keep the reserves well inside uint112
             try:
                 yield from op()
             except ModelError:
@@ -109,19 +118,21 @@ class SyntheticPool:
         rng, pool = self.rng, self.pool
         lp = rng.choice(self.lps)
         if pool.total_supply == 0:
-            a0 = rng.randint(10**3, 10**9) * self.scale[0]
-            a1 = rng.randint(10**3, 10**9) * self.scale[1]
+            a0 = rng.randint(10**3, 10**7) * self.scale[0]
+            a1 = rng.randint(10**3, 10**7) * self.scale[1]
         else:
-            a0 = self._amount(pool.reserve0, -6, 0)
+            a0 = self._amount(pool.reserve0, -6, -1)
             a1 = a0 * pool.reserve1 // pool.reserve0 + (rng.randint(0, 3) if rng.random() < 0.3 else 0)
-            if rng.random() < 0.1:  # unbalanced deposit
-                a1 = self._amount(pool.reserve1, -6, 0)
+            if rng.random() < 0.1:  # unbalanced deposit (the excess stays in the pool)
+                a1 = a1 * rng.randint(990, 1010) // 1000
             a1 = max(a1, 1)
         self._send(self.token0, lp, a0)
         self._send(self.token1, lp, a1)
         supply, fee_before = pool.total_supply, pool.balance_of(FEE_TO)
         r0, r1 = pool.reserve0, pool.reserve1
         liquidity = pool.mint(lp, timestamp=self.now)
+        if supply == 0:
+            self._ratio_bits = pool.reserve0.bit_length() - pool.reserve1.bit_length()
         out = []
         fee = pool.balance_of(FEE_TO) - fee_before
         if fee:
@@ -135,16 +146,17 @@ class SyntheticPool:
 
     def _burn(self):
         rng, pool = self.rng, self.pool
-        holders = [h for h in self.lps if pool.balance_of(h)]
+        holders = [h for h in self.lps + self.traders if pool.balance_of(h)]
         if not holders:
             return []
         lp = rng.choice(holders)
-        share = pool.balance_of(lp) * rng.choice((1, 5, 50, 100)) // 100
+        pct = rng.choice((1, 5, 50, 100))
+        share = pool.balance_of(lp) * pct // 100
         out = []
         if share:
             pool.transfer(lp, POOL, share)
             out.append(self._log("Transfer", {"from": lp, "to": POOL, "value": share}))
-        to = POOL if rng.random() < 0.03 else lp
+        to = POOL if pct == 1 and rng.random() < 0.1 else lp  # paid to the pool itself: a donation
         fee_before = pool.balance_of(FEE_TO)
         liquidity = pool.balance_of(POOL)
         try:
@@ -163,17 +175,19 @@ class SyntheticPool:
     def _swap(self):
         rng, pool = self.rng, self.pool
         trader = rng.choice(self.traders)
-        zero_for_one = rng.random() < 0.5
+        # mean-reverting price (log2 of r0/r1 pulled back towards its first value): long histories stay in range
+        tilt = (pool.reserve0.bit_length() - pool.reserve1.bit_length() - self._ratio_bits) / 40
+        zero_for_one = rng.random() < 0.5 - max(-0.4, min(0.4, tilt))
         r_in, r_out = (pool.reserve0, pool.reserve1) if zero_for_one else (pool.reserve1, pool.reserve0)
         token_in = self.token0 if zero_for_one else self.token1
         kind = rng.random()
         if kind < 0.7:  # exact in
-            amount_in = self._amount(r_in)
+            amount_in = self._amount(r_in, -7, -1.5)
             out = get_amount_out(amount_in, r_in, r_out, self.fee_bps)
             if out == 0:
                 return []
         else:  # exact out, sometimes overpaid
-            out = self._amount(r_out)
+            out = self._amount(r_out, -7, -1.5)
             if out >= r_out:
                 return []
             amount_in = get_amount_in(out, r_in, r_out, self.fee_bps)
@@ -192,9 +206,9 @@ class SyntheticPool:
         """A swap paid partly in the output token too (as a flash swap repaid in both tokens)."""
         rng, pool = self.rng, self.pool
         trader = rng.choice(self.traders)
-        extra1 = self._amount(pool.reserve1)
-        amount_in = self._amount(pool.reserve0)
-        out = get_amount_out(amount_in, pool.reserve0, pool.reserve1 + extra1, self.fee_bps) // 2
+        extra1 = self._amount(pool.reserve1, -9, -6)
+        amount_in = self._amount(pool.reserve0, -7, -1.5)
+        out = get_amount_out(amount_in, pool.reserve0, pool.reserve1, self.fee_bps)
         if out == 0:
             return []
         self._send(self.token0, trader, amount_in)

@@ -154,7 +154,7 @@ def test_protocol_fee_while_it_was_off_is_named():
 
 def test_burn_paying_one_wei_more_is_named_on_the_burn(history):
     events = copy_events(history[0])
-    i = find(events, lambda e: e.event == "Burn" and e.args["amount0"] > 10, 200)
+    i = find(events, lambda e: e.event == "Burn" and e.args["amount0"] > 10 and e.args["to"] != POOL, 200)
     burn, sync = events[i], events[i - 1]
     burn.args["amount0"] += 1  # the variant pays one more wei...
     sync.args["reserve0"] -= 1  # ...which leaves its balance
@@ -192,11 +192,11 @@ def test_lp_mint_outside_mint_or_burn(history):
 
 def test_malformed_streams_raise_log_errors(history):
     events = copy_events(history[0][:50])
-    events[10], events[11] = events[11], events[10]
-    events[10].line, events[11].line = 11, 12
+    stale = copy_events([events[5]])[0]  # an event of an earlier block, again at the end
+    stale.line = 51
     with pytest.raises(LogError, match="out of order") as err:
-        audit_events(events, POOL, 30)
-    assert err.value.line == 12
+        audit_events(events + [stale], POOL, 30)
+    assert err.value.line == 51
     other = copy_events(history[0][:5])
     other[3].address = "0x" + "99" * 20
     with pytest.raises(LogError, match="not from the audited pool"):
