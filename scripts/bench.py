@@ -160,6 +160,10 @@ def cli(network, out, quick):
         anvil_rate = harness_throughput(anvil, 2 if quick else 8, 50)
     with console.status("model throughput"):
         model_rate = model_throughput()
+    with console.status("audit replay throughput (saved log)"):
+        from python_model.audit.bench import replay_throughput
+
+        replay = replay_throughput(events=100_000 if quick else 500_000, repeat=1 if quick else 3)
 
     table = Table(title="gas (Anvil, steady state, new block each transaction)")
     for col in ("operation", "tidepool", "anchor", "ratio", "target", "met"):
@@ -179,12 +183,15 @@ def cli(network, out, quick):
     through.add_row("pool state machine, in-process (steps/s)", f"{revm_rate:,.0f}", "5,000")
     through.add_row("pool state machine, Anvil (steps/s)", f"{anvil_rate:,.0f}", "100")
     through.add_row("model get_amount_out (calls/s, one core)", f"{model_rate:,.0f}", "1,000,000")
+    through.add_row("audit replay from a saved log (events/s wall)", f"{replay['replay_events_per_second']:,.0f}", "100,000")
+    through.add_row("audit replay (events per CPU second)", f"{replay['replay_events_per_cpu_second']:,.0f}", "100,000")
     console.print(through)
 
     result = {
         "gas": rows,
         "harness_steps_per_second": {"revm": round(revm_rate), "anvil": round(anvil_rate)},
         "model_get_amount_out_per_second": round(model_rate),
+        "audit_replay": replay,
     }
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
