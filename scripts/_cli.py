@@ -116,10 +116,11 @@ def _quiet_cached_key_warning() -> None:
 
 
 def console_for_output():
-    """A rich Console: the terminal's width on a terminal, 120 columns into a file or pipe."""
+    """A rich Console: tables as wide as the terminal (120 columns into a file or pipe); lines of text
+    are never broken (soft wrap), so that whoever reads the output can search it."""
     from rich.console import Console
 
-    return Console() if sys.stdout.isatty() else Console(width=120)
+    return Console(soft_wrap=True) if sys.stdout.isatty() else Console(width=120, soft_wrap=True)
 
 
 def ether(wei: int) -> str:

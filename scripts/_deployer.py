@@ -19,7 +19,7 @@ from ape.exceptions import ApeException
 from rich.console import Console
 from rich.table import Table
 
-from scripts._cli import PROJECT, Fail, ether
+from scripts._cli import PROJECT, Fail, console_for_output, ether
 from scripts._manifest import Manifest, ManifestError, load, manifest_path, sha256_file
 
 APE_CONFIG = PROJECT / "ape-config.yaml"
@@ -459,7 +459,7 @@ def _hex(value) -> str:
 def deploy(provider, account, *, deployments_dir: Path, fresh: bool = False, weth: str | None = None,
            reward_token: str | None = None, console: Console | None = None) -> Deployment:
     """Deploys (or resumes, or confirms) the whole system on the connected chain; see the module doc."""
-    console = console or Console()
+    console = console or console_for_output()
     return Deployer(provider, account, deployments_dir=deployments_dir, fresh=fresh, weth=weth,
                     reward_token=reward_token, console=console).run()
 

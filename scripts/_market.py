@@ -598,7 +598,7 @@ class Market:
 
     # --- the report -----------------------------------------------------------------------------------
     def pools_table(self) -> Table:
-        table = Table(title="pools (prices in USD at the final reference)")
+        table = Table(title="pools", caption="volume and fees in USD at each swap's reference prices")
         for col in ("pool", "reserves", "price / reference", "swaps", "volume $", "LP fees $"):
             table.add_column(col, justify="right" if col != "pool" else "left")
         for spec in self.d.pools:
@@ -611,7 +611,7 @@ class Market:
         return table
 
     def lp_table(self) -> Table:
-        table = Table(title="fees earned per liquidity provider (pro rata to LP held or staked at each swap)")
+        table = Table(title="fees earned per LP", caption="pro rata to LP held or staked at each swap")
         table.add_column("LP")
         table.add_column("fees earned $", justify="right")
         table.add_column("share", justify="right")
@@ -636,7 +636,7 @@ class Market:
         return table
 
     def check_table(self, rows) -> Table:
-        table = Table(title="model check: chain state == model state")
+        table = Table(title="model check", caption="chain == model, by ==")
         for col in ("values", "compared", "equal"):
             table.add_column(col, justify="left" if col == "values" else "right")
         groups: dict[str, list[bool]] = defaultdict(list)

@@ -16,7 +16,7 @@ from scripts._market import simulate
 
 @click.command(cls=Command, short_help="Deploy, simulate a market and check the model, on the local Anvil")
 @common_options
-@click.option("--rounds", type=click.IntRange(1, 10_000), default=120, show_default=True, help="Rounds of trading.")
+@click.option("--rounds", type=click.IntRange(1, 10_000), default=80, show_default=True, help="Rounds of trading.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed of the market.")
 def cli(provider, account, deployments_dir, rounds, seed):
     """Deploy, trade, farm, and check every value against the exact model."""

@@ -144,11 +144,9 @@ def _set(data, key, value):
      f"is for chain 11155111 but the connected chain is {TIDENET_CHAIN_ID}"),
     (lambda d: '{"chain_id": 31338, "deployer": ',
      "is corrupt: not JSON"),
-    (lambda d: _set(d, "contracts", {**d["contracts"], "Farm": {**d["contracts"]["Farm"], "block": "five"}}),
-     "is corrupt: contracts.Farm.block 'five' is not a block number"),
     (lambda d: d["contracts"]["Farm"].update(address="0x" + "5a" * 20),
      "does not match this chain: no code at Farm 0x" + "5a" * 20),
-], ids=["chain-id-mismatch", "not-json", "bad-entry", "no-code"])
+], ids=["chain-id-mismatch", "not-json", "no-code"])  # shape errors: test_manifest.py
 def test_bad_manifest_is_refused_and_left_alone(standin, ape_home, deployed, tmp_path, edit, expected):
     path = _bad_manifest(deployed, tmp_path, edit)
     before, height = path.read_bytes(), standin.block_number()
@@ -158,3 +156,16 @@ def test_bad_manifest_is_refused_and_left_alone(standin, ape_home, deployed, tmp
     assert path.read_bytes() == before
     assert files(tmp_path) == [path.name]
     assert standin.block_number() == height
+
+
+def test_fresh_sets_a_corrupt_manifest_aside_and_deploys_anew(standin, ape_home, deployed, tmp_path):
+    path = tmp_path / f"{TIDENET_CHAIN_ID}.json"
+    path.write_text("{ not json")
+    run = deploy(standin, ape_home, tmp_path, "--fresh")
+    assert run.returncode == 0, run.output
+    assert (tmp_path / f"{path.name}.bak").read_text() == "{ not json"
+    assert files(tmp_path) == [path.name, f"{path.name}.bak"]
+    fresh = load(path)
+    old = load(deployed[0] / path.name)
+    assert tuple(fresh.contracts) == CORE
+    assert all(fresh.address(n) != old.address(n) for n in CORE)  # new contracts, not the old ones

@@ -26,7 +26,7 @@ def run(script: str, tmp_path, *args: str):
 def test_same_seed_same_market_and_the_model_agrees(tmp_path):
     values, fingerprint, output = run("simulate", tmp_path)
     assert values > 200
-    for section in ("pools", "fees earned per liquidity provider", "farm rewards per staker", "model check"):
+    for section in ("pools", "fees earned per LP", "farm rewards per staker", "model check"):
         assert section in output
     # The manifest of the first run is stale for the second (a new Anvil): it says so and starts over.
     values_demo, fingerprint_demo, output_demo = run("demo", tmp_path)
