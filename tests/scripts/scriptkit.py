@@ -1,5 +1,6 @@
-"""Helpers and fixtures for the Ape script tests (conftest.py imports the fixtures): `ape run ...` in a
-subprocess, a stand-in testnet, imported accounts.
+"""Helpers and fixtures for the Ape script tests (a test module imports the fixtures it uses; no conftest.py
+here: the other suites import names from tests/conftest.py as `conftest`): `ape run ...` in a subprocess,
+a stand-in testnet, imported accounts.
 
 The stand-in testnet is a second Anvil that the test starts itself on a free 127.0.0.1 port with the
 chain id of ape-config.yaml's custom network `tidenet` (31338); the scripts reach it like a remote node:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from scriptkit import ALIAS, PASSPHRASE, ROOT, TIDENET_CHAIN_ID, ape, ape_env
+from scriptkit import ape_home, standin  # noqa: F401  (fixtures)
 
 from scripts._manifest import ENTRY_KEYS, KEYS, load, sha256_file
 
