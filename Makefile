@@ -48,8 +48,14 @@ $(ANVIL_CMD): $(STAMP_NPM) tools/anvil.sh
 
 install: $(STAMP_PY) $(STAMP_NPM) $(SOLC_CMD) $(ANVIL_CMD) ## Install everything (idempotent)
 
-compile: install ## Compile the contracts (force: make compile FORCE=-f)
-	ape compile $(FORCE)
+# Ape's incremental compile has missed dependants of an edited file (Factory embeds Pool's creation
+# code), so any change to a contract or the config recompiles everything.
+BUILD_STAMP := .build/.sources-stamp
+$(BUILD_STAMP): $(STAMP_PY) $(SOLC_CMD) ape-config.yaml $(shell find contracts -name '*.sol')
+	ape compile --force
+	touch $@
+
+compile: install $(BUILD_STAMP) ## Compile the contracts (recompiles all when any source changed)
 
 test: compile ## Run every test: model, in-process EVM, Anvil (HYPOTHESIS_PROFILE=ci|deep)
 	pytest -q tests

@@ -73,8 +73,8 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.section("state machine steps")
     for backend, steps in sorted(STEPS.items()):
         secs = SECONDS.get(backend, 0.0)
-        rate = f", {steps / secs:,.0f} steps/s" if secs else ""
-        terminalreporter.write_line(f"{backend}: {steps:,} steps in {secs:,.1f} s{rate} (profile {PROFILE})")
+        timing = f" in {secs:,.1f} s, {steps / secs:,.0f} steps/s" if secs else ""
+        terminalreporter.write_line(f"{backend}: {steps:,} steps{timing} (profile {PROFILE})")
 
 
 # --- backends -----------------------------------------------------------------------------------------
@@ -96,12 +96,14 @@ def artifacts() -> Artifacts:
     return Artifacts()
 
 
-@pytest.fixture(scope="session")
+# Chains and the worlds deployed on them are per test: Ape's isolation reverts Anvil to its own snapshot
+# after every test, which removes whatever a longer-lived fixture had deployed (and its snapshots).
+@pytest.fixture
 def revm_chain(artifacts):
     return RevmChain(artifacts)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def anvil_chain(artifacts):
     from ape import accounts as ape_accounts
     from ape import chain as ape_chain
@@ -114,7 +116,7 @@ def anvil_chain(artifacts):
     return AnvilChain(artifacts, provider.uri, [a.address for a in ape_accounts.test_accounts])
 
 
-@pytest.fixture(scope="session", params=["revm", "anvil"])
+@pytest.fixture(params=["revm", "anvil"])
 def chain(request):
     """Each test that takes `chain` runs on both backends."""
     return request.getfixturevalue(f"{request.param}_chain")

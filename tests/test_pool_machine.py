@@ -322,7 +322,7 @@ def model_abi_repay(repay0: int, repay1: int) -> bytes:
     return repay0.to_bytes(32, "big") + repay1.to_bytes(32, "big")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture  # per test, like the chain it is deployed on (see tests/conftest.py)
 def pool_world(chain):
     return deploy_pool_world(chain)
 
