@@ -26,6 +26,7 @@ class AnvilChain(Chain):
         self.accounts = list(accounts)
         self._http = requests.Session()
         self._ids = itertools.count(1)
+        self.chain_id = int(self._rpc("eth_chainId", []), 16)
         latest = self._rpc("eth_getBlockByNumber", ["latest", False])
         self.block = int(latest["number"], 16)
         self.now = int(latest["timestamp"], 16) + 1
@@ -48,7 +49,8 @@ class AnvilChain(Chain):
         return reply["result"]
 
     def _tx(self, sender, to, data, value) -> dict:
-        tx = {"from": sender, "data": "0x" + data.hex(), "gas": hex(GAS_LIMIT)}
+        # Gas price 0, as on the in-process backend: ETH balances move by the value sent and nothing else.
+        tx = {"from": sender, "data": "0x" + data.hex(), "gas": hex(GAS_LIMIT), "gasPrice": "0x0"}
         if to is not None:
             tx["to"] = to
         if value:

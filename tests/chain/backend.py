@@ -86,6 +86,7 @@ class Chain(ABC):
     name: str
     artifacts: Artifacts
     accounts: list[str]
+    chain_id: int
     now: int  # timestamp of the next transaction's block
     block: int  # number of the last mined block
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 
-from pyrevm import EVM, BlockEnv
+from pyrevm import EVM, BlockEnv, CfgEnv, Env
 
 from .artifacts import Artifacts
 from .backend import GAS_LIMIT, Chain, HarnessError, Reverted, Snapshot
 
 _REVERT = re.compile(r"Revert \{ gas_used: \d+, output: 0x([0-9a-fA-F]*) \}")
 START_TIME = 1_800_000_000
+CHAIN_ID = 31337
 ETHER = 10**18
 
 
@@ -24,7 +25,9 @@ class RevmChain(Chain):
 
     def __init__(self, artifacts: Artifacts, n_accounts: int = 10, balance: int = 10**9 * ETHER):
         self.artifacts = artifacts
-        self.evm = EVM(spec_id="OSAKA", gas_limit=GAS_LIMIT)
+        # Anvil's chain id, so signatures (EIP-712 permits) are the same on both backends.
+        self.chain_id = CHAIN_ID
+        self.evm = EVM(env=Env(cfg=CfgEnv(chain_id=CHAIN_ID)), spec_id="OSAKA", gas_limit=GAS_LIMIT)
         self.accounts = [f"0x{0x1000 + i:040x}" for i in range(n_accounts)]
         for acct in self.accounts:
             self.evm.set_balance(acct, balance)
