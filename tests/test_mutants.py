@@ -1,5 +1,6 @@
-"""Every property must be able to fail: each mutant below is a deliberately broken pool, and the pool
-state machine must catch it, by the named property, within a bounded budget on the in-process backend.
+"""Every property must be able to fail: each mutant below is a deliberately broken pool or farm, and the
+pool or farm state machine must catch it, by a named property, within a bounded budget on the in-process
+backend.
 
 A mutant that survives fails this test; so does a mutant whose original text no longer occurs once in
 the contracts (the regression would otherwise silently test nothing).
@@ -13,6 +14,8 @@ from hypothesis.stateful import run_state_machine_as_test
 
 from chain.revm import RevmChain
 from mutants import Mutant, compile_mutant
+from farm_world import deploy_farm_world
+from test_farm_machine import FarmMachine
 from test_pool_machine import PoolMachine
 from worlds import deploy_pool_world
 
@@ -75,6 +78,23 @@ POOL_MUTANTS = [
     ),
 ]
 
+FARM_MUTANTS = [
+    Mutant(
+        "allocation change does not settle the pools first",
+        "Farm.sol",
+        "Schedule memory s = _settleAll();\n        PoolData storage pool = _pools[pid];",
+        "Schedule memory s = _schedule;\n        PoolData storage pool = _pools[pid];",
+        ("events_match_model", "chain_equals_model", "conservation", "outcomes_agree"),
+    ),
+    Mutant(
+        "rewards emitted at zero stake are lost",
+        "Farm.sol",
+        "idle = reward;",
+        "idle = 0;",
+        ("events_match_model", "chain_equals_model", "conservation", "outcomes_agree"),
+    ),
+]
+
 BUDGET = settings(
     max_examples=400,
     stateful_step_count=60,
@@ -96,8 +116,25 @@ def test_pool_mutant_is_caught(mutant):
         pass
 
     MutantMachine.world = world
+    _assert_caught(mutant, MutantMachine)
+
+
+@pytest.mark.parametrize("mutant", FARM_MUTANTS, ids=lambda m: m.name)
+def test_farm_mutant_is_caught(mutant):
+    chain = RevmChain(compile_mutant(mutant))
+    chain.name = "revm (mutants)"
+    world = deploy_farm_world(chain)
+
+    class MutantMachine(FarmMachine):
+        pass
+
+    MutantMachine.world = world
+    _assert_caught(mutant, MutantMachine)
+
+
+def _assert_caught(mutant, machine):
     with pytest.raises(BaseException) as caught:
-        run_state_machine_as_test(MutantMachine, settings=BUDGET)
+        run_state_machine_as_test(machine, settings=BUDGET)
     report = _describe(caught.value)
     assert any(p in report for p in mutant.caught_by), f"{mutant.name}: not caught by {mutant.caught_by}:\n{report[:3000]}"
 
