@@ -58,13 +58,13 @@ $(BUILD_STAMP): $(STAMP_PY) $(SOLC_CMD) ape-config.yaml $(shell find contracts -
 compile: install $(BUILD_STAMP) ## Compile the contracts (recompiles all when any source changed)
 
 test: compile ## Run every test: model, in-process EVM, Anvil (HYPOTHESIS_PROFILE=ci|deep)
-	pytest -q tests
+	pytest -q tests $(PYTEST_ARGS)
 
 test-model: install ## Model-only tests (no chain)
-	pytest -q tests -m "not chain"
+	pytest -q tests -m "not chain" $(PYTEST_ARGS)
 
 test-deep: compile ## Long property run (HYPOTHESIS_PROFILE=deep)
-	HYPOTHESIS_PROFILE=deep pytest -q tests
+	HYPOTHESIS_PROFILE=deep pytest -q tests $(PYTEST_ARGS)
 
 demo: compile ## Start Anvil, deploy, simulate a market, check the model (DEMO_ARGS="--rounds N --seed S")
 	ape run demo $(DEMO_ARGS)
