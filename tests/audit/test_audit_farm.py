@@ -12,7 +12,7 @@ from python_model.audit.farm import audit_farm_events
 from python_model.audit.rpc import HttpRpc, audit_farm
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # per test, like the chain (tests/conftest.py: Ape reverts Anvil after every test)
 def farm_history(chain):
     snap = chain.snapshot()
     yield make_farm_history(chain, 120 if chain.name == "revm" else 40, seed=3)
