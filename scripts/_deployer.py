@@ -231,6 +231,9 @@ class Deployer:
         if self.local and self.pin_time:
             try:
                 chain.pending_timestamp = chain.blocks.head.timestamp + 1
+                # Every later block too (a step may send several transactions): Anvil otherwise dates
+                # them by the wall clock, and a loaded machine would change the market's history.
+                chain.provider.make_request("anvil_setBlockTimestampInterval", [1])
             except (ApeException, NotImplementedError):  # a provider that cannot (Ape's `node`)
                 self.pin_time = False
         try:
