@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from eth_utils import keccak
 
 import python_model as model
-from chain import Chain, Contract, Reverted, Snapshot
+from chain import Chain, Contract, Snapshot
+from properties import agree
 from python_model.farm import ACC_PRECISION
 
 ZERO = "0x0000000000000000000000000000000000000000"
@@ -33,20 +34,7 @@ LP_FEE_BPS = 250  # the fee-on-transfer LP burns 2.5 % of every transfer
 PAIRS = ((0, 1, 30), (0, 2, 5), (1, 2, 100))  # (token a, token b, fee tier) of the three AMM pools
 REWARD_FLOAT = 10**32  # reward tokens held by the owner, the funder and the stranger each
 
-def outcome(model_op, chain_op):
-    """Run one operation on the model, then on the chain. Both succeed or both revert with the same error
-    name; anything else fails the property `outcomes_agree`. Returns (model result, chain receipt, error
-    name): the first two are None on a revert, the name is None on success."""
-    try:
-        expected, model_error = model_op(), None
-    except model.ModelError as exc:
-        expected, model_error = None, type(exc).__name__
-    try:
-        receipt, chain_error = chain_op(), None
-    except Reverted as exc:
-        receipt, chain_error = None, exc.name
-    assert model_error == chain_error, f"outcomes_agree: model {model_error or 'ok'}, chain {chain_error or 'ok'}"
-    return expected, receipt, chain_error
+outcome = agree  # (model result, chain receipt, error name)
 
 
 @dataclass

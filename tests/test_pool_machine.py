@@ -15,14 +15,13 @@ from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
     invariant,
-    precondition,
     rule,
     run_state_machine_as_test,
 )
 
 import python_model as model
-from chain import Reverted
 from conftest import count_step, machine_settings
+from properties import agree
 from worlds import ZERO, PoolWorld, deploy_pool_world
 
 # Amounts spread over many orders of magnitude: mantissa * 10**exponent.
@@ -32,17 +31,8 @@ waits = st.one_of(st.just(0), st.integers(1, 120), st.integers(1, 40_000_000))
 
 
 def outcome(model_op, chain_op):
-    """Run one operation on the model and on the chain. Both must succeed (returns both results) or both
-    revert with the same error name; a disagreement fails the property `outcomes_agree`."""
-    try:
-        expected, model_error = model_op(), None
-    except model.ModelError as exc:
-        expected, model_error = None, type(exc).__name__
-    try:
-        receipt, chain_error = chain_op(), None
-    except Reverted as exc:
-        receipt, chain_error = None, exc.name
-    assert model_error == chain_error, f"outcomes_agree: model {model_error or 'ok'}, chain {chain_error or 'ok'}"
+    """`properties.agree` without the error name: (model result, chain receipt), None on a revert."""
+    expected, receipt, _ = agree(model_op, chain_op)
     return expected, receipt
 
 

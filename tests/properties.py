@@ -1,0 +1,23 @@
+"""The property every differential rule starts with: the model and the chain agree on an operation's
+outcome (both succeed, or both revert with the same error name)."""
+
+from __future__ import annotations
+
+import python_model as model
+from chain import Reverted
+
+
+def agree(model_op, chain_op):
+    """Run one operation on the model, then on the chain. Both succeed or both revert with the same error
+    name; anything else fails the property `outcomes_agree`. Returns (model result, chain receipt, error
+    name): the first two are None on a revert, the name is None on success."""
+    try:
+        expected, model_error = model_op(), None
+    except model.ModelError as exc:
+        expected, model_error = None, type(exc).__name__
+    try:
+        receipt, chain_error = chain_op(), None
+    except Reverted as exc:
+        receipt, chain_error = None, exc.name
+    assert model_error == chain_error, f"outcomes_agree: model {model_error or 'ok'}, chain {chain_error or 'ok'}"
+    return expected, receipt, chain_error
