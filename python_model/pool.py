@@ -352,12 +352,15 @@ class Pool:
         """
         self._check_unlocked()
         pool = self.address
+        # The contract's order: token0's excess is computed and sent before token1's is computed.
         excess0 = self.token0.balance_of(pool) - self.reserve0
-        excess1 = self.token1.balance_of(pool) - self.reserve1
-        if excess0 < 0 or excess1 < 0:
+        if excess0 < 0:
             raise Panic(0x11)
         if to == ZERO_ADDRESS:
             raise TransferFailed()
+        excess1 = self.token1.balance_of(pool) - self.reserve1
+        if excess1 < 0:
+            raise Panic(0x11)
         self.token0.transfer(pool, to, excess0)
         self.token1.transfer(pool, to, excess1)
 
