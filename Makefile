@@ -66,7 +66,7 @@ test-model: install ## Model-only tests (no chain)
 test-deep: compile ## Long property run (HYPOTHESIS_PROFILE=deep)
 	HYPOTHESIS_PROFILE=deep pytest -q tests $(PYTEST_ARGS)
 
-demo: compile ## Start Anvil, deploy, simulate a market, check the model (DEMO_ARGS="--rounds N --seed S")
+demo: compile ## Start Anvil, deploy, simulate a market, check the model, audit, report (DEMO_ARGS="--rounds N --seed S")
 	ape run demo $(DEMO_ARGS)
 
 $(STAMP_LINT): requirements-lint.lock
