@@ -64,7 +64,7 @@ from copy import deepcopy
 from functools import wraps
 from typing import NamedTuple
 
-from .errors import ERC20InsufficientBalance, ERC20InvalidReceiver, ERC20InvalidSender, PoolError
+from .errors import PoolError
 from .farm_errors import (
     InsufficientRewardBalance,
     InsufficientStake,
@@ -81,7 +81,7 @@ from .farm_errors import (
     ZeroAddress,
     ZeroAmount,
 )
-from .token import ZERO_ADDRESS, Token
+from .token import ZERO_ADDRESS, Token, debit
 
 ACC_PRECISION = 10**18
 MAX_DURATION = 4 * 365 * 86400
@@ -622,21 +622,10 @@ class FeeOnTransferToken(Token):
 
         Raises ERC20InvalidSender / ERC20InvalidReceiver / ERC20InsufficientBalance.
         """
-        if amount < 0:
-            raise ValueError("negative amount")
-        if frm == ZERO_ADDRESS:
-            raise ERC20InvalidSender()
-        if to == ZERO_ADDRESS:
-            raise ERC20InvalidReceiver()
-        balance = self.balance_of(frm)
-        if amount > balance:
-            raise ERC20InsufficientBalance()
+        self.check_transfer(frm, to, amount)
         fee = amount * self.fee_bps // 10_000
         if fee:
-            if fee == balance:
-                del self.balances[frm]
-            else:
-                self.balances[frm] = balance - fee
+            debit(self.balances, frm, fee)
             self.total_supply -= fee
         super().transfer(frm, to, amount - fee)
 

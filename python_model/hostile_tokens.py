@@ -61,7 +61,7 @@ from .errors import (
     TransferFailed,
 )
 from .pool import Pool, _restore, _save_reachable
-from .token import ZERO_ADDRESS, Token
+from .token import ZERO_ADDRESS, Token, debit
 
 __all__ = [
     "Blocked",
@@ -228,19 +228,10 @@ class FeeToken(HostileToken):
         self.fee_bps = fee_bps
 
     def _move(self, frm, to, amount):
-        if frm == ZERO_ADDRESS:
-            raise ERC20InvalidSender()
-        if to == ZERO_ADDRESS:
-            raise ERC20InvalidReceiver()
-        balance = self.balance_of(frm)
-        if amount > balance:
-            raise ERC20InsufficientBalance()
+        self.check_transfer(frm, to, amount)
         fee = self.fee_on(amount)
         if fee:
-            if fee == balance:
-                del self.balances[frm]
-            else:
-                self.balances[frm] = balance - fee
+            debit(self.balances, frm, fee)
             self.total_supply -= fee
         Token.transfer(self, frm, to, amount - fee)
 

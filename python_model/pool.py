@@ -37,7 +37,7 @@ from .errors import (
     Reentrancy,
     TransferFailed,
 )
-from .token import ZERO_ADDRESS
+from .token import ZERO_ADDRESS, move
 
 
 class Pool:
@@ -104,16 +104,9 @@ class Pool:
         """
         if amount < 0:
             raise ValueError("negative amount")
-        balances = self.balances
-        balance = balances.get(frm, 0)
-        if amount > balance:
+        if amount > self.balances.get(frm, 0):
             raise InsufficientBalance()
-        if amount:
-            if amount == balance:
-                del balances[frm]
-            else:
-                balances[frm] = balance - amount
-            balances[to] = balances.get(to, 0) + amount
+        move(self.balances, frm, to, amount)
 
     def _mint_lp(self, to, amount):
         """Apply step: create ``amount`` LP for ``to`` (exact)."""

@@ -11,6 +11,23 @@ from .errors import ERC20InsufficientBalance, ERC20InvalidReceiver, ERC20Invalid
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 
 
+def debit(balances, holder, amount):
+    """Take ``amount`` (at most the balance, checked by the caller) from ``holder``; exact. A balance
+    that reaches 0 leaves no entry, so ledgers stay canonical."""
+    balance = balances.get(holder, 0)
+    if amount == balance:
+        balances.pop(holder, None)
+    else:
+        balances[holder] = balance - amount
+
+
+def move(balances, frm, to, amount):
+    """Move ``amount`` (at most frm's balance, checked by the caller) from ``frm`` to ``to``; exact."""
+    if amount:
+        debit(balances, frm, amount)
+        balances[to] = balances.get(to, 0) + amount
+
+
 class Token:
     """One ERC-20: address, decimals, ``balances`` (address -> int) and ``total_supply``."""
 
@@ -49,22 +66,21 @@ class Token:
 
         Raises ERC20InvalidSender / ERC20InvalidReceiver (address(0)) or ERC20InsufficientBalance.
         """
+        self.check_transfer(frm, to, amount)
+        move(self.balances, frm, to, amount)
+
+    def check_transfer(self, frm, to, amount):
+        """OpenZeppelin ERC20's checks, in its order; returns the sender's balance."""
         if amount < 0:
             raise ValueError("negative amount")
         if frm == ZERO_ADDRESS:
             raise ERC20InvalidSender()
         if to == ZERO_ADDRESS:
             raise ERC20InvalidReceiver()
-        balances = self.balances
-        balance = balances.get(frm, 0)
+        balance = self.balances.get(frm, 0)
         if amount > balance:
             raise ERC20InsufficientBalance()
-        if amount:
-            if amount == balance:
-                del balances[frm]
-            else:
-                balances[frm] = balance - amount
-            balances[to] = balances.get(to, 0) + amount
+        return balance
 
     # --- snapshots ---------------------------------------------------------------------------
 
