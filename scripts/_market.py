@@ -21,8 +21,11 @@ is read from the chain and compared with the model using ==.
 
 The model starts from the chain as it is (every value the simulation touches is read once), so the
 simulation also runs on a chain where it ran before. Nothing but the seed decides what happens: on a
-fresh deployment the outcome, apart from absolute timestamps, is the same on every run, and
-`fingerprint()` shows it.
+fresh deployment the model's final state is the same on every run, and `fingerprint()` shows it. On
+the embedded Anvil the chain itself is the same, block for block (same head hash): tools/anvil.sh dates
+its genesis block at a fixed time and every block after it is dated by the deployer or the market.
+Without the fixed genesis the absolute deadlines in calldata varied with the wall clock, and with them
+the gas (4 per zero byte, 16 per other byte) and so the ETH balances.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ from python_model.farm import PoolInfo, UserInfo
 from python_model.router import Ether
 from python_model.router import Router as ModelRouter
 from scripts._cli import Fail
-from scripts._deployer import Deployment
+from scripts._deployer import Deployment, _hex
 
 ZERO = model.ZERO_ADDRESS
 MAX_UINT = 2**256 - 1
@@ -667,7 +670,9 @@ def simulate(d: Deployment, *, seed: int, rounds: int, console: Console) -> Mark
         console.print(f"[red]DIFFERS[/] {what}: chain {on_chain!r} model {in_model!r}")
     if differing:
         raise Mismatch(f"chain and model disagree on {len(differing)} of {len(rows)} values (listed above)")
+    head = chain.blocks.head
     console.print(
-        f"[bold green]chain state == model state[/]: {len(rows)} values equal; fingerprint {market.fingerprint()}"
+        f"[bold green]chain state == model state[/]: {len(rows)} values equal; fingerprint {market.fingerprint()}; "
+        f"head block {head.number} {_hex(head.hash)}"
     )
     return market
