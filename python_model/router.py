@@ -28,7 +28,7 @@ from .amm_math import UINT256_MAX, burn_amount
 from .amm_math import get_amount_in as _get_amount_in
 from .amm_math import get_amount_out as _get_amount_out
 from .amm_math import quote as _quote
-from .errors import InsufficientLiquidityBurned, Panic, PoolError, TransferFailed
+from .errors import InsufficientBalance, InsufficientLiquidityBurned, Panic, PoolError, TransferFailed
 from .router_errors import (
     ETHTransferFailed,
     ExcessiveInputAmount,
@@ -548,7 +548,10 @@ class Router:
         weth = self.weth
         balance = weth.balance_of(self.address)
         if amount > balance:
-            raise Panic(0x11)  # unreachable: the router unwraps only WETH it was just paid
+            # Solady WETH's _burn. Reachable only when a token hook re-entered the router between a payout
+            # and this unwrap and swept the router's WETH (swapExactTokensForETHSupportingFeeOnTransferTokens
+            # pays out the router's whole WETH balance).
+            raise InsufficientBalance()
         if amount:
             weth.balances[self.address] = balance - amount
             if not weth.balances[self.address]:

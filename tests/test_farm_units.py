@@ -1,5 +1,5 @@
 """Farm unit tests on both backends: every custom error the farm raises (all but Reentrancy, which needs a
-token that calls back into the farm), with the chain's decoded error name equal to the model's and nothing
+token that calls back into the farm: tests/test_reentrant_hooks.py), with the chain's decoded error name equal to the model's and nothing
 changed; a stake added and removed at one timestamp earns nothing; an
 emergency withdrawal returns the LP and keeps the rewards claimable, also while the reward token refuses
 every transfer of the farm or the farm holds no reward at all; idle emission is carried, not lost.
