@@ -19,11 +19,11 @@ def agree(model_op, chain_op):
         receipt, chain_error = chain_op(), None
     except Reverted as exc:
         receipt, chain_error = None, exc.name
-    assert model_error == chain_error, f"outcomes_agree: model {_said(model_error)}, chain {_said(chain_error)}"
+    assert model_error == chain_error, f"outcomes_agree: model {said(model_error)}, chain {said(chain_error)}"
     return expected, receipt, chain_error
 
 
-def _said(error):
+def said(error):
     """An outcome for a message: 'ok', the error name, or 'empty revert' (a revert without data)."""
     if error is None:
         return "ok"
