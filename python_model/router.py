@@ -19,9 +19,10 @@ at its pool's reserves when the hop runs, so a path through one pool twice sees 
 Exact-output swaps price the whole path first (at the reserves before the swap), then swap.
 
 Not modelled: allowances and permits (the caller is taken to have approved the router; the permit
-variants are the plain ones once the permit succeeded), tokens that charge a fee on transfer (the
-model's tokens never do; the SupportingFeeOnTransferTokens variants are modelled with their own
-balance-difference arithmetic all the same).
+variants are the plain ones once the permit succeeded).  What a token does on transfer is its ledger's
+business: over the exact hostile ledgers of python_model.hostile_tokens (fee on transfer, no return
+value, zero-transfer revert, blocklist, hooks that call back into the router) the router's results are
+exact too, the SupportingFeeOnTransferTokens variants with their balance-difference arithmetic.
 """
 
 from .amm_math import UINT256_MAX, burn_amount
