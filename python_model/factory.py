@@ -118,7 +118,7 @@ class Factory:
     # --- snapshots ---------------------------------------------------------------------------
 
     def __deepcopy__(self, memo):
-        new = Factory.__new__(Factory)
+        new = type(self).__new__(type(self))  # a subclass (HostileFactory) stays one
         memo[id(self)] = new  # before the pools: they point back here
         new.address = self.address
         new.owner = self.owner

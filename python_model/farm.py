@@ -53,7 +53,9 @@ Conventions
   ``balance_of``, ``transfer`` and ``_save`` / ``_load``).  Allowances are not modelled: a transferFrom is
   a transfer that may fail; any token revert surfaces as ``TransferFromFailed`` (incoming) or
   ``TransferFailed`` (outgoing), like Solady's SafeTransferLib.
-* Every operation is all-or-nothing: on an exception the farm and its token ledgers are restored.
+* Every operation is all-or-nothing: on an exception the farm and its token ledgers are restored.  And
+  it holds the reentrancy lock while it runs: a farm operation started from a token hook meanwhile raises
+  ``Reentrancy`` (after ``Unauthorized`` for the owner-only ones, as the modifiers are ordered).
 * ``copy()`` (or ``copy.deepcopy``) gives an independent farm with its own ledgers; ``snapshot()`` /
   ``restore()`` go back in place; ``_save`` / ``_load`` let a World-like container include the farm.
 """
@@ -64,7 +66,7 @@ from copy import deepcopy
 from functools import wraps
 from typing import NamedTuple
 
-from .errors import PoolError
+from .errors import PoolError, Reentrancy
 from .farm_errors import (
     InsufficientRewardBalance,
     InsufficientStake,
@@ -150,19 +152,33 @@ def remaining(rate_per_point: int, period_end: int, total_alloc_point: int, time
     return rate_per_point * total_alloc_point * (period_end - timestamp)
 
 
-def _atomic(method):
-    """Like an EVM call: if ``method`` raises, the farm and its token ledgers are restored."""
+def _atomic(method, owner_first: bool = False):
+    """Like an EVM call of a ``nonReentrant`` farm function: a call made while another one is running (from a
+    token hook) raises Reentrancy before anything else, and if ``method`` raises, the farm and its token
+    ledgers are restored.  ``owner_first``: the ``onlyOwner`` check comes before the lock (the modifier order
+    of addPool, setAllocPoint and setFunder)."""
 
     @wraps(method)
-    def run(self, *args, **kwargs):
+    def run(self, sender, *args, **kwargs):
+        if owner_first and sender != self.owner:
+            raise Unauthorized()
+        if self._entered:
+            raise Reentrancy()
         saved = self.snapshot()
+        self._entered = True
         try:
-            return method(self, *args, **kwargs)
+            return method(self, sender, *args, **kwargs)
         except BaseException:
             self.restore(saved)
             raise
+        finally:
+            self._entered = False
 
     return run
+
+
+def _owner_atomic(method):
+    return _atomic(method, owner_first=True)
 
 
 def _uint(value: int, bits: int, name: str) -> None:
@@ -189,6 +205,7 @@ class Farm:
         "total_funded",
         "total_paid",
         "carried",
+        "_entered",
     )
 
     def __init__(self, address: str, reward_token: Token, owner: str):
@@ -208,10 +225,11 @@ class Farm:
         self.total_funded = 0
         self.total_paid = 0
         self.carried = 0  # scaled
+        self._entered = False  # the transient reentrancy lock: a farm operation is running
 
     # --- owner and funder operations -------------------------------------------------------------
 
-    @_atomic
+    @_owner_atomic
     def add_pool(self, sender: str, lp_token: Token, alloc_point: int, *, timestamp: int) -> int:
         """addPool: settles every pool, appends a pool, re-spreads the running schedule; returns its pid.
 
@@ -236,7 +254,7 @@ class Farm:
         self._respread(old_total, old_total + alloc_point, timestamp)
         return pid
 
-    @_atomic
+    @_owner_atomic
     def set_alloc_point(self, sender: str, pid: int, alloc_point: int, *, timestamp: int) -> None:
         """setAllocPoint: settles every pool, sets the weight, re-spreads the running schedule.
 
@@ -253,7 +271,7 @@ class Farm:
         self.pools[pid] = pool._replace(alloc_point=alloc_point)
         self._respread(old_total, new_total, timestamp)
 
-    @_atomic
+    @_owner_atomic
     def set_funder(self, sender: str, funder: str, authorised: bool) -> None:
         """setFunder.  Raises Unauthorized, ZeroAddress."""
         if sender != self.owner:
@@ -576,6 +594,7 @@ class Farm:
         memo[id(self)] = new
         state = self._save()
         new._load(state)
+        new._entered = False
         new.address = self.address
         new.tokens = {address: deepcopy(token, memo) for address, token in self.tokens.items()}
         new.reward_token = new.tokens[self.reward_token.address]

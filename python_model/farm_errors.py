@@ -60,7 +60,7 @@ class TransferFromFailed(FarmError):
 
 # Shared with the pool (python_model.errors), re-exported so the farm's whole list is here:
 #   Unauthorized   -- Solady Ownable: addPool / setAllocPoint / setFunder by a non-owner.
-#   Reentrancy     -- Solady ReentrancyGuardTransient (not reachable in the model: no callbacks).
+#   Reentrancy     -- Solady ReentrancyGuardTransient: a farm function called from a token hook while one runs.
 #   ZeroAddress    -- constructor (reward token or owner), addPool (LP token), setFunder (funder).
 #   Overflow       -- fund: total funded > 2**124 - 1; deposit: pool stake > 2**128 - 1.
 #   TransferFailed -- Solady SafeTransferLib: an outgoing transfer reverted (LP or reward token).

@@ -60,6 +60,7 @@ from .errors import (
     Reentrancy,
     TransferFailed,
 )
+from .factory import Factory
 from .pool import Pool, _restore, _save_reachable
 from .token import ZERO_ADDRESS, Token, debit
 
@@ -69,6 +70,7 @@ __all__ = [
     "FeeToken",
     "FeeTooHigh",
     "HookToken",
+    "HostileFactory",
     "HostilePool",
     "HostileToken",
     "NoReturnToken",
@@ -405,13 +407,14 @@ class RebasingToken(HostileToken):
 class TokenHook:
     """ReentrantHook.sol: when one of its hooks runs, it performs ``action`` (the model of the armed
     calldata; None = disarmed) unless a hook of its own is already running.  A failure (a PoolError)
-    is re-raised with ``bubble``, else swallowed and counted in ``failures``; ``attempts`` counts calls.
+    is re-raised with ``bubble``, else swallowed, counted in ``failures`` and named in ``last_error``
+    (the contract keeps the error's selector); ``attempts`` counts calls.
 
-    The action must be all-or-nothing (HostilePool entry points are), as the swallowed sub-call is on
-    chain.
+    The action must be all-or-nothing (HostilePool entry points, the Router and the Farm are), as the
+    swallowed sub-call is on chain.
     """
 
-    __slots__ = ("address", "action", "bubble", "attempts", "failures", "_running")
+    __slots__ = ("address", "action", "bubble", "attempts", "failures", "last_error", "_running")
 
     def __init__(self, address):
         self.address = address
@@ -419,6 +422,7 @@ class TokenHook:
         self.bubble = False
         self.attempts = 0
         self.failures = 0
+        self.last_error = None  # the name of the last swallowed failure
         self._running = False
 
     def arm(self, action, bubble):
@@ -433,18 +437,19 @@ class TokenHook:
         self.attempts += 1
         try:
             self.action()
-        except PoolError:
+        except PoolError as exc:
             if self.bubble:
                 raise
             self.failures += 1
+            self.last_error = type(exc).__name__
         finally:
             self._running = False
 
     def _save(self):
-        return (self.action, self.bubble, self.attempts, self.failures)
+        return (self.action, self.bubble, self.attempts, self.failures, self.last_error)
 
     def _load(self, state):
-        self.action, self.bubble, self.attempts, self.failures = state
+        self.action, self.bubble, self.attempts, self.failures, self.last_error = state
 
     def __repr__(self):
         return f"TokenHook({self.address}, attempts={self.attempts}, failures={self.failures})"
@@ -614,3 +619,17 @@ class HostilePool(Pool):
 
     def sync(self, *, timestamp):
         return self._entry(lambda: Pool.sync(self, timestamp=timestamp))
+
+
+class HostileFactory(Factory):
+    """Factory.sol for worlds with hostile tokens: every pool it creates (at deployment, or later through
+    the router) is a :class:`HostilePool` and a safe sender of its hostile tokens."""
+
+    __slots__ = ()
+
+    def create_pool(self, token_a, token_b, fee, address=None, tokens=None):
+        pool = HostilePool.adopt(Factory.create_pool(self, token_a, token_b, fee, address, tokens))
+        for ledger in (pool.token0, pool.token1):
+            if isinstance(ledger, HostileToken):
+                ledger.safe_senders.add(pool.address)
+        return pool

@@ -19,16 +19,17 @@ at its pool's reserves when the hop runs, so a path through one pool twice sees 
 Exact-output swaps price the whole path first (at the reserves before the swap), then swap.
 
 Not modelled: allowances and permits (the caller is taken to have approved the router; the permit
-variants are the plain ones once the permit succeeded), tokens that charge a fee on transfer (the
-model's tokens never do; the SupportingFeeOnTransferTokens variants are modelled with their own
-balance-difference arithmetic all the same).
+variants are the plain ones once the permit succeeded).  What a token does on transfer is its ledger's
+business: over the exact hostile ledgers of python_model.hostile_tokens (fee on transfer, no return
+value, zero-transfer revert, blocklist, hooks that call back into the router) the router's results are
+exact too, the SupportingFeeOnTransferTokens variants with their balance-difference arithmetic.
 """
 
 from .amm_math import UINT256_MAX, burn_amount
 from .amm_math import get_amount_in as _get_amount_in
 from .amm_math import get_amount_out as _get_amount_out
 from .amm_math import quote as _quote
-from .errors import InsufficientLiquidityBurned, Panic, PoolError, TransferFailed
+from .errors import InsufficientBalance, InsufficientLiquidityBurned, Panic, PoolError, TransferFailed
 from .router_errors import (
     ETHTransferFailed,
     ExcessiveInputAmount,
@@ -548,7 +549,10 @@ class Router:
         weth = self.weth
         balance = weth.balance_of(self.address)
         if amount > balance:
-            raise Panic(0x11)  # unreachable: the router unwraps only WETH it was just paid
+            # Solady WETH's _burn. Reachable only when a token hook re-entered the router between a payout
+            # and this unwrap and swept the router's WETH (swapExactTokensForETHSupportingFeeOnTransferTokens
+            # pays out the router's whole WETH balance).
+            raise InsufficientBalance()
         if amount:
             weth.balances[self.address] = balance - amount
             if not weth.balances[self.address]:

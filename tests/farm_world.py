@@ -25,7 +25,10 @@ from eth_utils import keccak
 import python_model as model
 from chain import Chain, Contract, Snapshot
 from properties import agree
+from hostile_world import Kind, model_ledger
+from python_model import hostile_tokens as hostile
 from python_model.farm import ACC_PRECISION
+from worlds import ModelScope
 
 ZERO = "0x0000000000000000000000000000000000000000"
 DAY = 86_400
@@ -33,6 +36,8 @@ MAX_UINT = 2**256 - 1
 LP_FEE_BPS = 250  # the fee-on-transfer LP burns 2.5 % of every transfer
 PAIRS = ((0, 1, 30), (0, 2, 5), (1, 2, 100))  # (token a, token b, fee tier) of the three AMM pools
 REWARD_FLOAT = 10**32  # reward tokens held by the owner, the funder and the stranger each
+REWARD = Kind("rwd18", "TestERC20", 18, ("Reward", "RWD", 18), "")  # the default reward token
+FEE_LP = Kind("flp18", "FeeOnTransferToken", 18, ("Fee LP", "FLP", LP_FEE_BPS), "fee on transfer (2.5%)")
 
 outcome = agree  # (model result, chain receipt, error name)
 
@@ -59,6 +64,8 @@ class FarmWorld:
     snap: Snapshot | None = None
     model_snap: tuple | None = None
     readers: dict = field(default_factory=dict)  # pool count -> Reader
+    hook: Contract | None = None  # ReentrantHook, when the reward or the third LP token is a HookToken
+    m_hook: hostile.TokenHook | None = None
 
     @property
     def holders(self) -> list[str]:
@@ -229,9 +236,15 @@ def chain_conservation(state: dict, now: int) -> tuple[int, int, int, int, int]:
     return state["totalPaid"], pending_all, dust, undistributed, state["totalFunded"]
 
 
-def deploy_farm_world(chain: Chain) -> FarmWorld:
+def deploy_farm_world(chain: Chain, reward: Kind | None = None, third_lp: Kind | None = None) -> FarmWorld:
     """Three pair tokens, three AMM pools with liquidity from every staker, the fee-on-transfer LPs, the
-    reward token and the Farm (no pools yet, one authorised funder); every approval the tests need."""
+    reward token and the Farm (no pools yet, one authorised funder); every approval the tests need.
+
+    `reward` and `third_lp` (kinds of tests/hostile_world.py) replace the 18-decimal TestERC20 reward token
+    and the 2.5 % FeeOnTransferToken candidate LP (`lps[2]`), e.g. with a blocklist or hook reward, or an
+    owner-set fee or hook LP; the world's owner owns them, and their model ledgers are the exact hostile
+    ones. With a HookToken among them, a ReentrantHook is deployed and registered as its own hook there
+    (stakers may register it as theirs: then it calls back into the farm from their transfers)."""
     owner, funder, stranger, *rest = chain.accounts
     stakers, clock, spare = rest[0:3], rest[3], rest[4]
     now = chain.now
@@ -256,13 +269,18 @@ def deploy_farm_world(chain: Chain) -> FarmWorld:
             pool.transact("mint", staker, sender=staker)
             mp.mint(staker, timestamp=now)
 
-    fee_lp = chain.deploy("FeeOnTransferToken", "Fee LP", "FLP", LP_FEE_BPS, sender=owner)
+    fee_lp_kind = third_lp or FEE_LP
+    fee_lp = chain.deploy(fee_lp_kind.contract, *fee_lp_kind.args, sender=owner)
     eater = chain.deploy("FeeOnTransferToken", "Eater", "EAT", 10_000, sender=owner)
-    reward = chain.deploy("TestERC20", "Reward", "RWD", 18, sender=owner)
+    reward_kind = reward or REWARD
+    reward = chain.deploy(reward_kind.contract, *reward_kind.args, sender=owner)
     farm = chain.deploy("Farm", reward.address, owner, sender=owner)
-    m_fee_lp = model.FeeOnTransferToken(fee_lp.address, LP_FEE_BPS)
+    if fee_lp_kind is FEE_LP:
+        m_fee_lp = model.FeeOnTransferToken(fee_lp.address, LP_FEE_BPS)
+    else:
+        m_fee_lp = model_ledger(fee_lp_kind, fee_lp.address, owner)
     m_eater = model.FeeOnTransferToken(eater.address, 10_000)
-    m_reward = model.Token(reward.address, 18)
+    m_reward = model_ledger(reward_kind, reward.address, owner)
     m_farm = model.Farm(farm.address, m_reward, owner)
 
     farm.transact("setFunder", funder, True, sender=owner)
@@ -286,6 +304,15 @@ def deploy_farm_world(chain: Chain) -> FarmWorld:
         chain, owner, funder, stranger, stakers, clock, spare, reward, lps, eater, amm_pools, farm,
         m_world, m_farm, m_reward, m_lps, m_eater,
     )
+    hooked = [(t, m) for t, m in ((reward, m_reward), (fee_lp, m_fee_lp)) if isinstance(m, hostile.HookToken)]
+    if hooked:
+        world.hook = chain.deploy("ReentrantHook", sender=owner)
+        world.m_hook = hostile.TokenHook(world.hook.address)
+        scope = ModelScope((m_world.snapshot, m_world.restore), (m_farm.snapshot, m_farm.restore))
+        for token, ledger in hooked:
+            world.hook.transact("register", token.address, sender=owner)
+            ledger.set_hook(world.hook.address, world.m_hook)
+            ledger.scope = scope  # a failing hooked transfer restores the model world and the farm
     world.snap = chain.snapshot()
     world.model_snap = (m_world.snapshot(), m_farm.snapshot())
     return world

@@ -120,7 +120,7 @@ def deploy_hostile_world(chain: Chain, pairs=PAIRS) -> HostileWorld:
         hook.transact("register", tokens["hook8"].address, sender=owner)
         ledgers["hook8"].set_hook(hook.address, m_hook)
     m_tokens = {ledger.address: ledger for ledger in ledgers.values()}
-    m_factory = model.Factory(owner)
+    m_factory = hostile.HostileFactory(owner)  # HostilePools, safe senders of their hostile tokens
 
     pools, pair_of = [], {}
     for a, b in pairs:
@@ -130,11 +130,7 @@ def deploy_hostile_world(chain: Chain, pairs=PAIRS) -> HostileWorld:
             address = factory.call("getPool", ta.address, tb.address, fee)
             pools.append(chain.at("Pool", address))
             pair_of[address] = (a, b)
-            m_pool = m_factory.create_pool(ta.address, tb.address, fee, address, m_tokens)
-            hostile.HostilePool.adopt(m_pool)
-            for ledger in (ledgers[a], ledgers[b]):
-                if isinstance(ledger, hostile.HostileToken):
-                    ledger.safe_senders.add(address)
+            m_factory.create_pool(ta.address, tb.address, fee, address, m_tokens)
 
     for key, token in tokens.items():
         amount = 10 ** (KINDS[key].decimals + 12)  # a trillion whole tokens each: far inside uint112 once pooled

@@ -19,5 +19,12 @@ def agree(model_op, chain_op):
         receipt, chain_error = chain_op(), None
     except Reverted as exc:
         receipt, chain_error = None, exc.name
-    assert model_error == chain_error, f"outcomes_agree: model {model_error or 'ok'}, chain {chain_error or 'ok'}"
+    assert model_error == chain_error, f"outcomes_agree: model {said(model_error)}, chain {said(chain_error)}"
     return expected, receipt, chain_error
+
+
+def said(error):
+    """An outcome for a message: 'ok', the error name, or 'empty revert' (a revert without data)."""
+    if error is None:
+        return "ok"
+    return error or "empty revert"

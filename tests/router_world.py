@@ -27,7 +27,8 @@ from chain import Chain, Contract, Snapshot
 from chain.revm import RevmChain
 from python_model.router import Ether
 from python_model.router import Router as ModelRouter
-from worlds import FEE_TIERS, ZERO, PoolWorld, deploy_pool_world
+from python_model import hostile_tokens as hostile
+from worlds import FEE_TIERS, ZERO, ModelScope, PoolWorld, deploy_pool_world
 
 MAX_UINT = 2**256 - 1
 SIGNER_KEY = keccak(text="tidepool router world: permit signer")  # a test key, holds nothing real
@@ -211,9 +212,13 @@ class RouterWorld:
         return state
 
 
-def deploy_router_world(chain: Chain) -> RouterWorld:
-    """A pool world, WETH9 and the Router on `chain`, with the same world in the model."""
-    base = deploy_pool_world(chain)
+def deploy_router_world(chain: Chain, base: PoolWorld | None = None) -> RouterWorld:
+    """A pool world, WETH9 and the Router on `chain`, with the same world in the model.
+
+    `base`: a pool world already deployed on `chain` instead of tests/worlds.py's, e.g. a hostile world of
+    tests/hostile_world.py (its model factory makes every pool the router creates a HostilePool; a hooked
+    transfer that fails restores the model world and the ETH ledger)."""
+    base = base or deploy_pool_world(chain)
     owner = base.owner
     m_world = base.model
     weth = chain.deploy("WETH9", sender=owner)
@@ -268,11 +273,18 @@ def deploy_router_world(chain: Chain) -> RouterWorld:
     eth = Ether({h: chain.eth_balance(h) for h in [*actors, router.address, weth.address]})
     assert eth.balance_of(weth.address) == m_weth.total_supply
     m_world.factory.address = base.factory.address
+    refusers = [base.factory.address, base.borrower.address]  # contracts that refuse plain ETH
+    hook = getattr(base, "hook", None)
+    if hook is not None:
+        refusers.append(hook.address)
     m_router = ModelRouter(
         m_world, m_weth, router.address, eth=eth,
         pool_address=lambda t0, t1, fee: pool_addresses[(t0, t1, fee)],
-        contracts=[base.factory.address, base.borrower.address],
+        contracts=refusers,
     )
+    for ledger in m_world.tokens.values():
+        if isinstance(ledger, hostile.HookToken):
+            ledger.scope = ModelScope((m_world.snapshot, m_world.restore), (eth._save, eth._load))
     world = RouterWorld(
         base, weth, router, signer, signer_key, chain_id(chain), gas_price, eth, m_router, pool_addresses,
         lp_approved,

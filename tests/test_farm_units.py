@@ -1,7 +1,8 @@
 """Farm unit tests on both backends: every custom error the farm raises (all but Reentrancy, which needs a
-token that calls back into the farm), with the chain's decoded error name equal to the model's and nothing
+token that calls back into the farm: tests/test_reentrant_hooks.py), with the chain's decoded error name equal to the model's and nothing
 changed; a stake added and removed at one timestamp earns nothing; an
-emergency withdrawal returns the LP and keeps the rewards claimable; idle emission is carried, not lost.
+emergency withdrawal returns the LP and keeps the rewards claimable, also while the reward token refuses
+every transfer of the farm or the farm holds no reward at all; idle emission is carried, not lost.
 
 Every test starts from the shared farm world (tests/farm_world.py) and ends with the whole state read from
 the chain equal to the model and the conservation identity holding to the wei.
@@ -12,7 +13,8 @@ from __future__ import annotations
 import pytest
 
 import python_model as model
-from farm_world import DAY, ZERO, FarmWorld, deploy_farm_world, outcome
+from farm_world import DAY, LP_FEE_BPS, ZERO, FarmWorld, deploy_farm_world, outcome
+from hostile_world import KINDS
 from python_model.farm import ACC_PRECISION, MAX_DURATION, MAX_FUNDED, UINT128_MAX
 
 MAX_UINT = 2**256 - 1
@@ -296,6 +298,82 @@ def test_emergency_withdraw_returns_lp_and_keeps_rewards(w, lp):
     paid, _ = ok(w, me, "harvest", 0)
     assert paid == pending
     assert w.farm.call("pendingReward", 0, me) == 0
+
+
+@pytest.fixture
+def bw(chain) -> FarmWorld:
+    """The farm world paying a BlocklistToken reward (6 decimals, USDC-like): its owner can make every
+    transfer to or from the farm revert (block the farm) or destroy the farm's reward balance (burnFrom)."""
+    world = deploy_farm_world(chain, reward=KINDS["block6"])
+    world.start()
+    yield world
+    world.check()
+
+
+def reward_owner(w: FarmWorld, fn: str, model_fn: str, *args) -> None:
+    """An owner-only call of the reward token (`fn` on the chain, `model_fn` on its ledger); must succeed."""
+    _, _, error = outcome(
+        lambda: getattr(w.m_reward, model_fn)(*args, sender=w.owner),
+        lambda: w.reward.transact(fn, *args, sender=w.owner),
+    )
+    assert error is None, f"{fn}{args}: {error}"
+
+
+@pytest.mark.parametrize("lp", [0, 2], ids=["pool-lp", "fee-on-transfer-lp"])
+@pytest.mark.parametrize("failure", ["farm-blocked", "reward-balance-burned"])
+def test_failing_reward_path_never_blocks_emergency_withdraw(bw, lp, failure):
+    """The reward token reverts on every transfer of the farm (the farm is blocked), or the farm holds no
+    reward at all (the token's owner burned it): harvest and harvestAll revert TransferFailed and funding
+    is refused, as the model predicts; withdraw (which pays no reward) and emergencyWithdraw still return
+    the LP exactly; the rewards owed stay owed and are paid once the token works again."""
+    w = bw
+    farm = w.farm.address
+    ok(w, w.owner, "addPool", w.lps[lp].address, 10)
+    ok(w, w.owner, "fund", 10**12, 7 * DAY)  # a million 6-decimal tokens
+    me, other = w.stakers[:2]
+    stake, _ = ok(w, me, "deposit", 0, 10**20)
+    ok(w, other, "deposit", 0, 3 * 10**20)
+    w.wait(DAY)
+    held = w.m_reward.balance_of(farm)
+    if failure == "farm-blocked":
+        reward_owner(w, "blockAccount", "block_account", farm)
+    else:
+        reward_owner(w, "burnFrom", "burn_from", farm, held)
+        assert w.reward.call("balanceOf", farm) == 0
+    pending = w.m_farm.pending_reward(0, me, timestamp=w.chain.now)
+    assert w.farm.call("pendingReward", 0, me) == pending > 0
+
+    reverts(w, "TransferFailed", me, "harvest", 0)
+    reverts(w, "TransferFailed", me, "harvestAll")
+    refused = "TransferFromFailed" if failure == "farm-blocked" else "InsufficientRewardBalance"
+    reverts(w, refused, w.funder, "fund", 10**6, DAY)
+
+    def delivered(amount):  # what the staker receives of an LP transfer from the farm (the token's own fee)
+        return amount - amount * LP_FEE_BPS // 10_000 if lp == 2 else amount
+
+    part = stake // 3
+    before = w.lps[lp].call("balanceOf", me)
+    ok(w, me, "withdraw", 0, part)
+    assert w.lps[lp].call("balanceOf", me) - before == delivered(part)
+    before = w.lps[lp].call("balanceOf", me)
+    amount, receipt = ok(w, me, "emergencyWithdraw", 0)
+    assert amount == stake - part
+    assert w.lps[lp].call("balanceOf", me) - before == delivered(stake - part)
+    (event,) = receipt.events("EmergencyWithdraw", farm)
+    assert event == {"user": me, "pid": 0, "amount": stake - part, "owed": pending}
+    assert w.farm.call("userInfo", 0, me)[0] == 0
+    w.wait(DAY)
+    assert w.farm.call("pendingReward", 0, me) == pending  # frozen, not forfeited
+
+    if failure == "farm-blocked":
+        reward_owner(w, "unblockAccount", "unblock_account", farm)
+    else:  # the open faucet puts the balance back
+        _, _, error = outcome(
+            lambda: w.m_reward.mint(farm, held), lambda: w.reward.transact("mint", farm, held, sender=w.owner)
+        )
+        assert error is None
+    paid, _ = ok(w, me, "harvest", 0)
+    assert paid == pending
 
 
 def test_harvest_all_pays_every_pool_once(w):

@@ -1,6 +1,10 @@
 """Every property must be able to fail: each mutant below is a deliberately broken pool or farm, and the
 pool or farm state machine must catch it, by a named property, within a bounded budget on the in-process
-backend.
+backend. Pool mutants run through the pool machine (normal tokens) or, where only a hostile token tells
+the broken pool from the real one, through the hostile pool machine on one hostile pair; farm mutants
+run through the farm machine (whose candidate LP tokens include a 2.5 % fee-on-transfer one). The
+unmutated contracts pass the same machines in their own suites; the session ends with the steps each
+mutant survived.
 
 A mutant that survives fails this test; so does a mutant whose original text no longer occurs once in
 the contracts (the regression would otherwise silently test nothing).
@@ -13,11 +17,17 @@ from hypothesis import Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 from chain.revm import RevmChain
-from mutants import Mutant, compile_mutant
+from conftest import STEPS
 from farm_world import deploy_farm_world
+from hostile_world import deploy_hostile_world
+from mutants import Mutant, compile_mutant
 from test_farm_machine import FarmMachine
+from test_hostile_pool_machine import HostilePoolMachine
 from test_pool_machine import PoolMachine
 from worlds import deploy_pool_world
+
+BACKEND = "revm (mutants)"  # counted apart from the real suites' steps
+CAUGHT: dict = {}  # mutant name -> (steps run until caught, the property's message)
 
 POOL_MUTANTS = [
     Mutant(
@@ -74,7 +84,39 @@ POOL_MUTANTS = [
         "Pool.sol",
         "rootK * 5 + rootKLast",
         "rootK * 4 + rootKLast",
-        ("chain_equals_model",),
+        ("mint_matches_model", "burn_matches_model", "chain_equals_model"),  # the fee's LP changes the supply
+    ),
+]
+
+# Found by the hostile-token machine: with normal tokens these pools behave exactly like the real one.
+HOSTILE_POOL_MUTANTS = [
+    (
+        Mutant(
+            "burn assumes the pool is debited exactly what it sends (balance -= amount, no read-back)",
+            "Pool.sol",
+            "token1.safeTransfer(to, amount1);\n        balance0 = _balanceOf(token0);\n        balance1 = _balanceOf(token1);",
+            "token1.safeTransfer(to, amount1);\n        balance0 -= amount0;\n        balance1 -= amount1;",
+            ("events_match_model", "chain_equals_model"),  # the burn's Sync, else the reserves read next
+        ),
+        ("reb18", "n6"),  # a rebasing token debits the paying pool up to a few wei less than it sends
+    ),
+    (
+        Mutant(
+            "payouts through a bool-decoding transfer instead of SafeTransferLib",
+            "Pool.sol",
+            "contract Pool is IPool, LPToken, ReentrancyGuardTransient {\n    using SafeTransferLib for address;",
+            "library PlainTransfer {\n"
+            "    function safeTransfer(address token, address to, uint256 amount) internal {\n"
+            "        require(IBoolTransfer(token).transfer(to, amount));\n"
+            "    }\n"
+            "}\n\n"
+            "interface IBoolTransfer {\n"
+            "    function transfer(address to, uint256 amount) external returns (bool);\n"
+            "}\n\n"
+            "contract Pool is IPool, LPToken, ReentrancyGuardTransient {\n    using PlainTransfer for address;",
+            ("outcomes_agree",),
+        ),
+        ("noret6", "n18"),  # USDT-like: transfer returns nothing, so decoding a bool reverts every payout
     ),
 ]
 
@@ -93,6 +135,13 @@ FARM_MUTANTS = [
         "idle = 0;",
         ("events_match_model", "chain_equals_model", "conservation", "outcomes_agree"),
     ),
+    Mutant(
+        "deposit credits the amount asked instead of the balance change (Balancer STA)",
+        "Farm.sol",
+        "received = SafeTransferLib.balanceOf(lpToken, address(this)) - before;",
+        "received = amount;",
+        ("deposit_credits_what_arrived", "outcomes_agree"),
+    ),
 ]
 
 BUDGET = settings(
@@ -105,12 +154,32 @@ BUDGET = settings(
 )
 
 
+class _CaughtReport:
+    """Prints, at the end of the session, how many steps each mutant survived and what caught it."""
+
+    def pytest_terminal_summary(self, terminalreporter):
+        if not CAUGHT:
+            return
+        terminalreporter.section("mutants: steps until caught")
+        for name, (steps, message) in CAUGHT.items():
+            terminalreporter.write_line(f"{steps:>6,} steps  {name}: {message}")
+
+
+@pytest.fixture(autouse=True)
+def caught_report(request):
+    if not request.config.pluginmanager.has_plugin("mutants-caught"):
+        request.config.pluginmanager.register(_CaughtReport(), "mutants-caught")
+
+
+def _chain(mutant: Mutant) -> RevmChain:
+    chain = RevmChain(compile_mutant(mutant))
+    chain.name = BACKEND
+    return chain
+
+
 @pytest.mark.parametrize("mutant", POOL_MUTANTS, ids=lambda m: m.name)
 def test_pool_mutant_is_caught(mutant):
-    artifacts = compile_mutant(mutant)
-    chain = RevmChain(artifacts)
-    chain.name = "revm (mutants)"  # counted apart from the real suites' steps
-    world = deploy_pool_world(chain)
+    world = deploy_pool_world(_chain(mutant))
 
     class MutantMachine(PoolMachine):
         pass
@@ -119,11 +188,21 @@ def test_pool_mutant_is_caught(mutant):
     _assert_caught(mutant, MutantMachine)
 
 
+@pytest.mark.parametrize("mutant, pair", HOSTILE_POOL_MUTANTS, ids=lambda v: v.name if isinstance(v, Mutant) else "/".join(v))
+def test_hostile_pool_mutant_is_caught(mutant, pair):
+    world = deploy_hostile_world(_chain(mutant), pairs=[pair])
+
+    class MutantMachine(HostilePoolMachine):
+        pass
+
+    MutantMachine.world = world
+    MutantMachine.choices = world.pools
+    _assert_caught(mutant, MutantMachine)
+
+
 @pytest.mark.parametrize("mutant", FARM_MUTANTS, ids=lambda m: m.name)
 def test_farm_mutant_is_caught(mutant):
-    chain = RevmChain(compile_mutant(mutant))
-    chain.name = "revm (mutants)"
-    world = deploy_farm_world(chain)
+    world = deploy_farm_world(_chain(mutant))
 
     class MutantMachine(FarmMachine):
         pass
@@ -133,14 +212,32 @@ def test_farm_mutant_is_caught(mutant):
 
 
 def _assert_caught(mutant, machine):
+    steps = STEPS[BACKEND]
     with pytest.raises(BaseException) as caught:
         run_state_machine_as_test(machine, settings=BUDGET)
-    report = _describe(caught.value)
-    assert any(p in report for p in mutant.caught_by), f"{mutant.name}: not caught by {mutant.caught_by}:\n{report[:3000]}"
+    messages, frames = _failure(caught.value)
+    found = [p for p in mutant.caught_by if any(p in m for m in messages) or p in frames]
+    assert found, f"{mutant.name}: not caught by {mutant.caught_by}:\n{_describe(caught.value)[:3000]}"
+    CAUGHT[mutant.name] = (STEPS[BACKEND] - steps, messages[0].splitlines()[0][:100])
+
+
+def _failure(exc: BaseException) -> tuple[list[str], set[str]]:
+    """The failure's messages (of the exception and of any it groups) and the functions (rules, invariants) its
+    tracebacks pass through: what a property name is matched against. Not the whole report: Hypothesis's
+    printout of the falsifying example names every invariant, whichever property failed."""
+    import traceback
+
+    messages, frames, pending = [], set(), [exc]
+    while pending:
+        e = pending.pop(0)
+        messages.append(str(e) or type(e).__name__)
+        frames.update(frame.name for frame in traceback.extract_tb(e.__traceback__))
+        pending += list(getattr(e, "exceptions", ()))
+    return messages, frames
 
 
 def _describe(exc: BaseException) -> str:
-    """The failure's messages and the names of the rules in its traceback, for matching a property name."""
+    """The whole report of a failure, for a mutant that was not caught as expected."""
     import traceback
 
     parts = traceback.format_exception(exc)

@@ -29,11 +29,11 @@ import python_model as model
 from chain import Reverted
 from chain.backend import GAS_LIMIT
 from conftest import count_step, machine_settings
+from properties import said
 from router_world import MAX_UINT, RouterWorld, deploy_router_world
 from worlds import FEE_TIERS
 
-WETH = 3  # index of WETH in RouterWorld.tokens (after the 6, 8 and 18 decimal tokens)
-DECIMALS = (6, 8, 18, 18)
+WETH = 3  # index of WETH in RouterWorld.tokens (after the three base tokens: here of 6, 8 and 18 decimals)
 GAS_PAID = "gas"  # the model's ETH ledger account that gas payments go to
 SCALE = {"revm": 0.08, "anvil": 0.4}  # this machine's share of machine_settings' examples (budget: ~30 s each)
 
@@ -110,6 +110,7 @@ class RouterMachine(RuleBasedStateMachine):
         self.eth = w.eth
         self.router = w.router
         self.addresses = [t.address for t in w.tokens]
+        self.decimals = [self.m.world.tokens[a].decimals for a in self.addresses]
         self.allowance = {key: MAX_UINT for key in w.lp_approved}  # (owner, pool) -> LP allowance to the router
         self.version = 0  # bumped by every transaction: the chain state read is cached per version
         self.seen = (None, None)
@@ -128,7 +129,7 @@ class RouterMachine(RuleBasedStateMachine):
             receipt, chain_error = None, exc.name
         finally:
             self.version += 1
-        assert model_error == chain_error, f"outcomes_agree: model {model_error or 'ok'}, chain {chain_error or 'ok'}"
+        assert model_error == chain_error, f"outcomes_agree: model {said(model_error)}, chain {said(chain_error)}"
         return expected, receipt, chain_error
 
     def dry(self, model_op, then=None):
@@ -200,7 +201,7 @@ class RouterMachine(RuleBasedStateMachine):
         if kind == "raw":
             return spec[1]
         if kind == "units":
-            return units(spec, DECIMALS[i])
+            return units(spec, self.decimals[i])
         return self.token(i).balance_of(holder) * spec[1] // 10_000
 
     def eth_value(self, spec, holder):
@@ -313,8 +314,8 @@ class RouterMachine(RuleBasedStateMachine):
         for n, ((a, b), fee, use_eth, ma, ea, mb, eb) in enumerate(weth_seeds + seeds):
             lp = [self.world.signer, *self.world.base.lps][n % 4]
             fee = 30 if n == 0 else fee
-            amount_a = ma * 10 ** (DECIMALS[a] - 1 + (min(ea, 1) if a == WETH else ea))
-            amount_b = mb * 10 ** (DECIMALS[b] - 1 + (min(eb, 1) if b == WETH else eb))
+            amount_a = ma * 10 ** (self.decimals[a] - 1 + (min(ea, 1) if a == WETH else ea))
+            amount_b = mb * 10 ** (self.decimals[b] - 1 + (min(eb, 1) if b == WETH else eb))
             if use_eth and WETH in (a, b):
                 token, amount_token, value = (b, amount_b, amount_a) if a == WETH else (a, amount_a, amount_b)
                 self.add_liquidity_eth(lp, token, fee, True, amount_token, min(value, self.spendable(lp)),
@@ -510,12 +511,18 @@ class RouterMachine(RuleBasedStateMachine):
         """swapExactETHForTokens (the path starts at WETH) or swapExactTokensForETH (it ends there)."""
         self.exact_in(kind, actor, route, sig, size, fot, guard, when, to)
 
+    def supporting_fee_on_transfer(self, drawn: bool, path: list[str]) -> bool:
+        """Whether an exact-input swap over `path` uses the ...SupportingFeeOnTransferTokens variant: as drawn
+        (1 in 4) here; a scenario with fee-on-transfer tokens may prefer it where they are on the path."""
+        return drawn
+
     def exact_in(self, kind, actor, route, sig, size, fot, guard, when, to):
         """Exact input: amountOutMin at the model's output passes, one wei more reverts InsufficientOutputAmount."""
         sender, now = self.actor(actor), self.chain.now
         to = self.to(sender, to)
         path, fees = self.path_of(kind, route, sig)
         addresses = [self.addresses[i] for i in path]
+        fot = self.supporting_fee_on_transfer(fot, addresses)
         tiered = sig != "v2"
         m_fees = fees if tiered else None
         if size[0] == "reserve":

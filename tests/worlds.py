@@ -16,6 +16,22 @@ FEE_TIERS = (1, 5, 30, 100)
 ZERO = "0x0000000000000000000000000000000000000000"
 
 
+class ModelScope:
+    """Several model objects saved and restored as one, from (save, load) pairs: what a HookToken ledger
+    restores when a hooked transfer fails (its `scope`), e.g. the model world and the farm, or the model
+    world and the ETH ledger."""
+
+    def __init__(self, *parts):
+        self.parts = parts
+
+    def snapshot(self):
+        return [save() for save, _ in self.parts]
+
+    def restore(self, saved):
+        for (_, load), state in zip(self.parts, saved):
+            load(state)
+
+
 @dataclass
 class PoolWorld:
     chain: Chain

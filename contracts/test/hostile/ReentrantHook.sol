@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {HookToken, ITokenHook} from "./HookToken.sol";
 
 /// @title ReentrantHook
 /// @notice Attacker-side hook for HookToken: whenever one of its hooks runs, it sends the armed calldata to the armed
-///         target (typically a pool: sync(), skim(hook), mint(hook), burn(hook), swap(...)). With `bubble` a failing
-///         call reverts the hook, and so the token transfer; without it the failure is swallowed and counted. A call
-///         made while a hook of this contract is already running is skipped (no recursion). Unguarded: tests only.
+///         target (a pool: sync(), skim(hook), mint(hook), burn(hook), swap(...); the router: a swap or an add or
+///         remove of liquidity paid from this contract's own tokens; the farm: deposit, withdraw, harvest, ...). With
+///         `bubble` a failing call reverts the hook, and so the token transfer; without it the failure is swallowed,
+///         counted and its error selector kept. A call made while a hook of this contract is already running is
+///         skipped (no recursion). Unguarded: tests only.
 contract ReentrantHook is ITokenHook {
+    /// @notice The token returned false from `approve`.
+    error ApproveRefused();
+
     /// @notice The contract the hook calls (address(0): disarmed).
     address public target;
     /// @notice The calldata the hook sends to `target`.
@@ -19,6 +25,8 @@ contract ReentrantHook is ITokenHook {
     uint256 public attempts;
     /// @notice Calls to `target` that failed and were swallowed.
     uint256 public failures;
+    /// @notice The first four bytes of the revert data of the last swallowed failure (zero-padded if shorter).
+    bytes4 public lastError;
     bool private transient _running;
 
     /// @notice Registers this contract as its own hook on `token`, so transfers to it call `tokensReceived`.
@@ -31,6 +39,12 @@ contract ReentrantHook is ITokenHook {
         target = target_;
         payload = payload_;
         bubble = bubble_;
+    }
+
+    /// @notice Approves `spender` for `amount` of this contract's `token` (so an armed call can spend it). Anyone may
+    ///         call (tests only).
+    function approveToken(IERC20 token, address spender, uint256 amount) external {
+        if (!token.approve(spender, amount)) revert ApproveRefused();
     }
 
     function tokensToSend(address, address, address, uint256) external {
@@ -54,6 +68,7 @@ contract ReentrantHook is ITokenHook {
                 }
             }
             ++failures;
+            lastError = bytes4(reason);
         }
     }
 }
