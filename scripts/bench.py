@@ -30,7 +30,7 @@ from chain.anvil import AnvilChain  # noqa: E402
 from chain.revm import RevmChain  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from _gas import ANCHORS, measure_gas  # noqa: E402
+from _gas import ANCHORS, floor, measure_gas  # noqa: E402
 
 console = Console(width=110)
 
@@ -87,7 +87,7 @@ def cli(network, out, quick):
     artifacts = Artifacts()
     anvil = AnvilChain(artifacts, chain.provider.uri, [a.address for a in accounts.test_accounts])
     with console.status("measuring gas on Anvil"):
-        gas, _ = measure_gas(anvil)
+        gas, _, calldata = measure_gas(anvil)
     with console.status("harness throughput (in-process)"):
         revm_rate = harness_throughput(RevmChain(artifacts), 20 if quick else 150, 50)
     with console.status("harness throughput (Anvil)"):
@@ -100,15 +100,17 @@ def cli(network, out, quick):
         replay = replay_throughput(events=100_000 if quick else 500_000, repeat=1 if quick else 3)
 
     table = Table(title="gas (Anvil, steady state, new block each transaction)")
-    for col in ("operation", "tidepool", "anchor", "ratio", "target", "met"):
+    for col in ("operation", "tidepool", "anchor", "ratio", "target", "met", "floor"):
         table.add_column(col, justify="right" if col != "operation" else "left")
     rows = []
     for op, used in gas.items():
         anchor, anchor_name, target = ANCHORS[op]
+        lower = floor(op, calldata[op])
         rows.append({"operation": op, "gas": used, "anchor": anchor, "anchor_name": anchor_name,
-                     "ratio": round(used / anchor, 3), "target": target, "met": used <= target})
+                     "ratio": round(used / anchor, 3), "target": target, "met": used <= target,
+                     "floor": lower, "target_below_floor": lower is not None and target < lower})
         table.add_row(op, f"{used:,}", f"{anchor:,} ({anchor_name})", f"{used / anchor:.3f}", f"{target:,}",
-                      "yes" if used <= target else "no")
+                      "yes" if used <= target else "no", "" if lower is None else f"{lower:,}")
     console.print(table)
     through = Table(title="throughput")
     through.add_column("what")
