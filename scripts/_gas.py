@@ -126,8 +126,8 @@ BURN_LOG = log_cost(3, 64)  # Burn(sender indexed, amount0, amount1, to indexed)
 ORACLE = 2 * (COLD_SLOAD + RESET)  # price0/1CumulativeLast: two uint256 slots, once per block
 # An OpenZeppelin transfer between two holders with non-zero balances, both balance slots cold.
 TRANSFER_COLD = (COLD_SLOAD + RESET) * 2 + TRANSFER_LOG
-# The same with the payer's balance slot already warm (the pool read its balance earlier).
-TRANSFER_FROM_WARM = RESET + COLD_SLOAD + RESET + TRANSFER_LOG
+# The same with the payer's balance slot already warm (the pool read its balance earlier): still read, then written.
+TRANSFER_FROM_WARM = WARM + RESET + COLD_SLOAD + RESET + TRANSFER_LOG
 # V2's protocol-fee switch: the factory's feeTo is another account's state, so at least one cold account
 # access, plus kLast, which V2 reads on every mint and burn (it zeroes a stale kLast while the fee is off).
 FEE_SWITCH = COLD_ACCOUNT + COLD_SLOAD
