@@ -87,6 +87,7 @@ contract Pool is IPool, LPToken, ReentrancyGuardTransient {
                 liquidity = root - MINIMUM_LIQUIDITY;
             }
             _mint(address(0), MINIMUM_LIQUIDITY); // locked forever
+            supply = totalSupply();
         } else {
             // Floor of each share, then the smaller: rounds against the depositor.
             liquidity = FixedPointMathLib.min(
@@ -94,7 +95,7 @@ contract Pool is IPool, LPToken, ReentrancyGuardTransient {
             );
             if (liquidity == 0) revert InsufficientLiquidityMinted();
         }
-        _mint(to, liquidity);
+        _mintWithSupply(to, liquidity, supply);
 
         _update(balance0, balance1, packed);
         // Gas: _update proved both balances fit 112 bits, so the product cannot wrap.
@@ -119,7 +120,9 @@ contract Pool is IPool, LPToken, ReentrancyGuardTransient {
         amount1 = FixedPointMathLib.fullMulDiv(liquidity, balance1, supply);
         if (amount0 == 0 || amount1 == 0) revert InsufficientLiquidityBurned();
 
-        _burn(address(this), liquidity);
+        // Unless a fee was just minted (to feeTo, which may be this pool), the pool holds exactly `liquidity`.
+        if (feeOn) _burn(address(this), liquidity);
+        else _burnHeld(liquidity, supply);
         token0.safeTransfer(to, amount0);
         token1.safeTransfer(to, amount1);
         balance0 = _balanceOf(token0);
