@@ -77,6 +77,38 @@ library RouterLibrary {
         }
     }
 
+    /// @notice Calls `pool.mint(to)`, bubbling up the pool's revert (and reverting empty on short return data, as
+    /// the compiler's decoder does). Gas: ~80 less than the high-level call.
+    function mint(address pool, address to) internal returns (uint256 liquidity) {
+        assembly ("memory-safe") {
+            mstore(0x00, 0x6a627842) // `mint(address)`.
+            mstore(0x20, to)
+            if iszero(call(gas(), pool, 0, 0x1c, 0x24, 0x00, 0x20)) {
+                let m := mload(0x40)
+                returndatacopy(m, 0x00, returndatasize())
+                revert(m, returndatasize())
+            }
+            if lt(returndatasize(), 0x20) { revert(0x00, 0x00) }
+            liquidity := mload(0x00)
+        }
+    }
+
+    /// @notice Calls `pool.burn(to)`, bubbling up the pool's revert (and reverting empty on short return data).
+    function burn(address pool, address to) internal returns (uint256 amount0, uint256 amount1) {
+        assembly ("memory-safe") {
+            mstore(0x00, 0x89afcb44) // `burn(address)`.
+            mstore(0x20, to)
+            if iszero(call(gas(), pool, 0, 0x1c, 0x24, 0x00, 0x40)) {
+                let m := mload(0x40)
+                returndatacopy(m, 0x00, returndatasize())
+                revert(m, returndatasize())
+            }
+            if lt(returndatasize(), 0x40) { revert(0x00, 0x00) }
+            amount0 := mload(0x00)
+            amount1 := mload(0x20)
+        }
+    }
+
     /// @notice `amountA * reserveB / reserveA`, rounded down: the B worth `amountA` at the pool ratio.
     function quote(uint256 amountA, uint256 reserveA, uint256 reserveB) internal pure returns (uint256 amountB) {
         if (amountA == 0) revert IRouter.InsufficientAmount();
