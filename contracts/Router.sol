@@ -714,8 +714,8 @@ contract Router is IRouter {
         uint16[] calldata fees,
         address to
     ) private returns (uint256[] memory amounts) {
-        address pool = _firstPool(path, fees);
-        _at(path, 0).safeTransferFrom(msg.sender, pool, amountIn);
+        (address pool, address input) = _firstPool(path, fees);
+        input.safeTransferFrom(msg.sender, pool, amountIn);
         amounts = _swapExactIn(amountIn, path, fees, pool, to);
         if (_last(amounts) < amountOutMin) revert InsufficientOutputAmount();
     }
@@ -738,8 +738,8 @@ contract Router is IRouter {
         private
         returns (uint256[] memory amounts)
     {
-        address pool = _firstPool(path, fees);
-        if (_at(path, 0) != WETH) revert InvalidPath();
+        (address pool, address input) = _firstPool(path, fees);
+        if (input != WETH) revert InvalidPath();
         _wrapTo(pool, msg.value);
         amounts = _swapExactIn(msg.value, path, fees, pool, to);
         if (_last(amounts) < amountOutMin) revert InsufficientOutputAmount();
@@ -769,9 +769,9 @@ contract Router is IRouter {
         uint16[] calldata fees,
         address to
     ) private returns (uint256[] memory amounts) {
-        address pool = _firstPool(path, fees);
+        (address pool, address input) = _firstPool(path, fees);
         if (_at(path, path.length - 1) != WETH) revert InvalidPath();
-        _at(path, 0).safeTransferFrom(msg.sender, pool, amountIn);
+        input.safeTransferFrom(msg.sender, pool, amountIn);
         amounts = _swapExactIn(amountIn, path, fees, pool, address(this));
         uint256 amountOut = _last(amounts);
         if (amountOut < amountOutMin) revert InsufficientOutputAmount();
@@ -802,8 +802,8 @@ contract Router is IRouter {
         uint16[] calldata fees,
         address to
     ) private {
-        address pool = _firstPool(path, fees);
-        _at(path, 0).safeTransferFrom(msg.sender, pool, amountIn);
+        (address pool, address input) = _firstPool(path, fees);
+        input.safeTransferFrom(msg.sender, pool, amountIn);
         address tokenOut = _at(path, path.length - 1);
         uint256 balanceBefore = tokenOut.balanceOf(to);
         _swapSupportingFeeOnTransferTokens(path, fees, pool, to);
@@ -816,8 +816,8 @@ contract Router is IRouter {
         uint16[] calldata fees,
         address to
     ) private {
-        address pool = _firstPool(path, fees);
-        if (_at(path, 0) != WETH) revert InvalidPath();
+        (address pool, address input) = _firstPool(path, fees);
+        if (input != WETH) revert InvalidPath();
         _wrapTo(pool, msg.value);
         address tokenOut = _at(path, path.length - 1);
         uint256 balanceBefore = tokenOut.balanceOf(to);
@@ -832,9 +832,9 @@ contract Router is IRouter {
         uint16[] calldata fees,
         address to
     ) private {
-        address pool = _firstPool(path, fees);
+        (address pool, address input) = _firstPool(path, fees);
         if (_at(path, path.length - 1) != WETH) revert InvalidPath();
-        _at(path, 0).safeTransferFrom(msg.sender, pool, amountIn);
+        input.safeTransferFrom(msg.sender, pool, amountIn);
         _swapSupportingFeeOnTransferTokens(path, fees, pool, address(this));
         uint256 amountOut = WETH.balanceOf(address(this));
         if (amountOut < amountOutMin) revert InsufficientOutputAmount();
@@ -984,10 +984,15 @@ contract Router is IRouter {
         return RouterLibrary.poolFor(factory, _poolInitCodeHash, tokenA, tokenB, fee);
     }
 
-    /// @dev The first pool of a path of at least two tokens.
-    function _firstPool(address[] calldata path, uint16[] calldata fees) private view returns (address) {
+    /// @dev The first pool of a path of at least two tokens, and the path's first token.
+    function _firstPool(address[] calldata path, uint16[] calldata fees)
+        private
+        view
+        returns (address pool, address input)
+    {
         if (path.length < 2) revert InvalidPath();
-        return _poolFor(_at(path, 0), _at(path, 1), _fee(fees, 0));
+        input = _at(path, 0);
+        pool = _poolFor(input, _at(path, 1), _fee(fees, 0));
     }
 
     /// @dev `path[i]`. Gas: no bounds check (every caller keeps i < path.length, whose minimum of 2 is checked
