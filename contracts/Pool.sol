@@ -51,11 +51,16 @@ contract Pool is IPool, LPToken, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IPool
+    /// @dev Gas: returns straight from assembly (~50 less than the compiler's encoder); routers call it every hop.
     function getReserves() external view returns (uint112 reserve0, uint112 reserve1, uint32 blockTimestampLast) {
-        uint256 packed = _reserves;
-        reserve0 = uint112(packed);
-        reserve1 = uint112(packed >> 112);
-        blockTimestampLast = uint32(packed >> 224);
+        assembly {
+            let packed := sload(_reserves.slot)
+            let mask := 0xffffffffffffffffffffffffffff // 112 bits
+            mstore(0x00, and(packed, mask))
+            mstore(0x20, and(shr(112, packed), mask))
+            mstore(0x40, shr(224, packed)) // The free memory pointer: nothing runs after the RETURN.
+            return(0x00, 0x60)
+        }
     }
 
     /// @inheritdoc IPool

@@ -244,13 +244,14 @@ def slot_labels(labels: dict[str, str]) -> dict[int, str]:
     return names
 
 
-def breakdown(trace: dict, gas_limit: int, gas_used: int, to: str, labels: dict[str, str]):
+def breakdown(trace: dict, gas_limit: int, gas_used: int, to: str, labels: dict[str, str], on_compute=None):
     """Itemise one `debug_traceTransaction` struct-log trace.
 
     Returns (items, summary): `items` lists every state-touching step (SLOAD, SSTORE, TLOAD, TSTORE, LOG, CALL
     family incl. its own access cost net of the callee's gas, BALANCE/EXTCODE*) as (contract, op, detail, gas);
     `summary` maps (contract, category) to gas, including 'intrinsic', 'calldata', 'refund' and per-contract
     'compute' (every other opcode: arithmetic, memory, KECCAK256, JUMPs, ...). The summary adds up to gas_used.
+    `on_compute(contract, pc, gas)` sees every compute step.
     """
     by_addr = {int(v, 16): k for k, v in labels.items()}
     slots = slot_labels(labels)
@@ -302,6 +303,8 @@ def breakdown(trace: dict, gas_limit: int, gas_used: int, to: str, labels: dict[
             summary[(current, "account access")] += cost
             continue
         summary[(current, "compute")] += cost
+        if on_compute is not None:
+            on_compute(current, step["pc"], cost)
         if items and items[-1][1] == "compute" and items[-1][0] == current:
             items[-1] = (current, "compute", items[-1][2], items[-1][3] + cost)
         else:

@@ -4,7 +4,9 @@ Starts an Anvil of its own (history kept, as `debug_traceTransaction` needs; the
 provider uses: zero base fee and gas price, default hardfork), runs the bench scenario of scripts/_gas.py,
 traces each measured transaction and prints every state-touching opcode (SLOAD/SSTORE/TLOAD/TSTORE/LOG/
 calls with their own access cost) per contract, then a per-contract summary that adds up to the receipt's
-gas. `--ops` selects operations by substring; `--json FILE` writes the items and summaries.
+gas. `--ops` selects operations by substring; `--json FILE` writes the items and summaries; `--lines N`
+adds the N source lines of the router, pools and factory that execute the most gas outside storage, calls
+and logs ("compiler-generated": dispatch, ABI decoding and encoding, checked-arithmetic helpers).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import requests
@@ -27,6 +30,7 @@ from _gas import ANCHORS, breakdown, calldata_cost, floor, floor_terms, measure_
 from chain import Artifacts  # noqa: E402
 from chain.anvil import AnvilChain  # noqa: E402
 from chain.backend import GAS_LIMIT  # noqa: E402
+from mutants import SOLC, _settings, _sources  # noqa: E402
 
 MNEMONIC = "test test test test test test test test test test test junk"
 
@@ -43,6 +47,48 @@ class TracedAnvil(AnvilChain):
         return result
 
 
+def source_maps() -> dict[str, dict[int, str]]:
+    """pc -> "file:line: source" for the runtime code of Router, Pool and Factory, compiled by the project's solc
+    with ape-config.yaml's settings (the bytecode Ape deploys: tests/test_mutants.py checks they agree)."""
+    sources = _sources(None)
+    settings, _ = _settings()
+    settings["outputSelection"] = {"*": {"*": ["evm.deployedBytecode.object", "evm.deployedBytecode.sourceMap"],
+                                         "": ["id"]}}
+    request = {"language": "Solidity", "sources": {k: {"content": v} for k, v in sources.items()}, "settings": settings}
+    out = subprocess.run(["node", str(SOLC), "--standard-json", "--base-path", str(ROOT)], input=json.dumps(request),
+                         capture_output=True, text=True, cwd=ROOT, check=True)
+    result = json.loads(out.stdout)
+    files = {unit["id"]: name for name, unit in result["sources"].items()}
+    texts = {}
+    maps = {}
+    for unit in result["contracts"].values():
+        for name, c in unit.items():
+            if name not in ("Router", "Pool", "Factory"):
+                continue
+            code = bytes.fromhex(c["evm"]["deployedBytecode"]["object"])
+            pcs, i = [], 0
+            while i < len(code):
+                pcs.append(i)
+                i += 1 + (code[i] - 0x5F if 0x60 <= code[i] <= 0x7F else 0)
+            start = length = fid = -1
+            where = {}
+            for pc, entry in zip(pcs, c["evm"]["deployedBytecode"]["sourceMap"].split(";")):
+                parts = entry.split(":")
+                start = int(parts[0]) if parts[0] else start
+                length = int(parts[1]) if len(parts) > 1 and parts[1] else length
+                fid = int(parts[2]) if len(parts) > 2 and parts[2] else fid
+                if fid not in files:
+                    where[pc] = "(compiler-generated)"
+                    continue
+                path = files[fid]
+                text = texts.setdefault(path, (sources.get(path) or (ROOT / path).read_text()).encode())
+                line = text.count(b"\n", 0, start) + 1  # source maps count bytes
+                snippet = text[start:start + length].split(b"\n")[0].strip()[:60].decode(errors="replace")
+                where[pc] = f"{path.rsplit('/', 1)[-1]}:{line}: {snippet}"
+            maps[name] = where
+    return maps
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -54,8 +100,10 @@ def main() -> int:
     parser.add_argument("--ops", default="router", help="substring of the operations to trace (default: router)")
     parser.add_argument("--json", help="also write the breakdown to this file")
     parser.add_argument("--quiet", action="store_true", help="summaries only, no per-opcode items")
+    parser.add_argument("--lines", type=int, default=0, help="also the N source lines of our code costing the most")
     args = parser.parse_args()
 
+    maps = source_maps() if args.lines else {}
     port = _free_port()
     env = dict(os.environ, ANVIL_PRUNE_HISTORY="0")
     cmd = [str(ROOT / ".tools/bin/anvil"), "--port", str(port), "--mnemonic", MNEMONIC, "--silent",
@@ -81,7 +129,14 @@ def main() -> int:
                 continue
             trace = c._rpc("debug_traceTransaction", [tx_hash, {"enableMemory": False}])
             tx = c._rpc("eth_getTransactionByHash", [tx_hash])
-            items, summary = breakdown(trace, int(tx["gas"], 16), gas[op], tx["to"], labels)
+            per_line = defaultdict(int)
+
+            def on_compute(contract, pc, cost):
+                kind = "Pool" if contract.startswith("pool") else contract.capitalize()
+                if kind in maps:
+                    per_line[(kind, maps[kind].get(pc, "(unmapped)"))] += cost
+
+            items, summary = breakdown(trace, int(tx["gas"], 16), gas[op], tx["to"], labels, on_compute)
             total = sum(summary.values())
             print(f"\n=== {op}: {gas[op]:,} gas (breakdown sums to {total:,}) ===")
             if not args.quiet:
@@ -107,6 +162,11 @@ def main() -> int:
                 print(f"  {'our code executed (router, pools, factory)':<56} {ours:>8,}")
                 print(f"  {'everything else above the floor':<56} {gas[op] - lower - tokens - ours:>8,}")
                 record.update(floor=lower, erc20_code=tokens, our_code=ours)
+            if args.lines:
+                print(f"  -- our code by source line (top {args.lines}) --")
+                for (kind, where), cost in sorted(per_line.items(), key=lambda kv: -kv[1])[: args.lines]:
+                    print(f"  {cost:>6,}  {kind:<7} {where}")
+                record["lines"] = [[k, w, v] for (k, w), v in sorted(per_line.items(), key=lambda kv: -kv[1])]
             out[op] = record
         if args.json:
             Path(args.json).write_text(json.dumps(out, indent=1))
