@@ -30,7 +30,7 @@ from chain.anvil import AnvilChain  # noqa: E402
 from chain.revm import RevmChain  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from _gas import ANCHORS, floor, measure_gas  # noqa: E402
+from _gas import ANCHORS, TX, calldata_cost, floor, floor_terms, measure_gas  # noqa: E402
 
 console = Console(width=110)
 
@@ -106,9 +106,13 @@ def cli(network, out, quick):
     for op, used in gas.items():
         anchor, anchor_name, target = ANCHORS[op]
         lower = floor(op, calldata[op])
-        rows.append({"operation": op, "gas": used, "anchor": anchor, "anchor_name": anchor_name,
-                     "ratio": round(used / anchor, 3), "target": target, "met": used <= target,
-                     "floor": lower, "target_below_floor": lower is not None and target < lower})
+        row = {"operation": op, "gas": used, "anchor": anchor, "anchor_name": anchor_name,
+               "ratio": round(used / anchor, 3), "target": target, "met": used <= target,
+               "floor": lower, "target_below_floor": lower is not None and target < lower}
+        if lower is not None:  # the floor's terms (README "Gas"; scripts/_gas.py)
+            row["floor_terms"] = [["intrinsic", TX], ["calldata", calldata_cost(calldata[op])],
+                                  *[[name, cost] for name, cost in floor_terms(op)]]
+        rows.append(row)
         table.add_row(op, f"{used:,}", f"{anchor:,} ({anchor_name})", f"{used / anchor:.3f}", f"{target:,}",
                       "yes" if used <= target else "no", "" if lower is None else f"{lower:,}")
     console.print(table)
