@@ -113,9 +113,12 @@ def cli(network, out, quick):
             row["floor_terms"] = [["intrinsic", TX], ["calldata", calldata_cost(calldata[op])],
                                   *[[name, cost] for name, cost in floor_terms(op)]]
         rows.append(row)
-        table.add_row(op, f"{used:,}", f"{anchor:,} ({anchor_name})", f"{used / anchor:.3f}", f"{target:,}",
-                      "yes" if used <= target else "no", "" if lower is None else f"{lower:,}")
+        table.add_row(op, f"{used:,}", f"{anchor:,}", f"{used / anchor:.3f}", f"{target:,}",
+                      "yes" if used <= target else "no: < floor" if row["target_below_floor"] else "no",
+                      "" if lower is None else f"{lower:,}")
     console.print(table)
+    console.print("anchors: Uniswap V2 Router02 (router), StakingRewards stake/withdraw/getReward (farm); floor: the "
+                  "V2-compatible lower bound of the operation before any code runs (README, Gas)")
     through = Table(title="throughput")
     through.add_column("what")
     through.add_column("measured", justify="right")
