@@ -64,7 +64,7 @@ interface IFactory {
     function createPool(address tokenA, address tokenB, uint16 fee) external returns (address pool);
 
     /// @notice Sets the protocol-fee recipient (zero turns the fee off). Owner only. Starts a new fee-switch
-    /// epoch and deploys its marker (about 40,000 gas more than a plain store).
+    /// epoch and deploys its marker (about 33,000 gas more than a plain store).
     function setFeeTo(address feeTo) external;
 
     /// @notice Enables fee tier `fee` (bps, 0 < fee < 10000). Owner only.
