@@ -22,7 +22,7 @@ ANVIL_CMD := $(TOOLS)/bin/anvil
 LINT_VENV := $(ROOT)/.venv-lint
 STAMP_LINT := $(LINT_VENV)/.installed
 
-.PHONY: help install compile test test-model test-deep demo gas bench lint clean
+.PHONY: help install compile test test-model test-deep demo gas gas-breakdown bench lint clean
 
 help: ## Show this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -85,6 +85,9 @@ lint: $(STAMP_LINT) $(SOLC_CMD) ## Static analysis (slither): no medium/high fin
 
 gas: compile ## Ape's gas profile (`ape test --gas`) of the contracts driven through Ape's own API
 	ANVIL_PRUNE_HISTORY=0 ape test tests/test_ape_native.py --gas
+
+gas-breakdown: compile ## Opcode-level gas breakdown of the benchmarked router ops (GAS_OPS="1 hop", default router)
+	python tools/gas_breakdown.py --ops "$(or $(GAS_OPS),router)" $(GAS_ARGS)
 
 bench: compile ## Gas vs Uniswap V2 anchors, harness and model throughput (printed, reports/bench.json)
 	ape run bench

@@ -3,14 +3,19 @@ pragma solidity 0.8.30;
 
 import {Ownable} from "solady/auth/Ownable.sol";
 import {IFactory} from "./interfaces/IFactory.sol";
+import {FeeSwitch} from "./libraries/FeeSwitch.sol";
 import {Pool} from "./Pool.sol";
 
 /// @title Factory
 /// @notice Deploys one Pool per (token0, token1, fee tier) with CREATE2 and holds the protocol-fee recipient.
 /// @dev Owner (Solady Ownable, the deployer) may set feeTo and enable fee tiers; other callers revert `Unauthorized()`.
+/// Every `setFeeTo` starts a new fee-switch epoch and deploys its marker (libraries/FeeSwitch.sol), which is how
+/// pools see the change without reading this contract on every mint and burn.
 contract Factory is IFactory, Ownable {
     /// @inheritdoc IFactory
     address public feeTo;
+    /// @inheritdoc IFactory
+    uint32 public feeToEpoch; // Shares feeTo's slot: `feeSwitch()` reads both with one SLOAD.
     /// @inheritdoc IFactory
     mapping(uint16 fee => bool) public feeTierEnabled;
     /// @inheritdoc IFactory
@@ -33,6 +38,11 @@ contract Factory is IFactory, Ownable {
         _enableFeeTier(5);
         _enableFeeTier(30);
         _enableFeeTier(100);
+    }
+
+    /// @inheritdoc IFactory
+    function feeSwitch() external view returns (address, uint32) {
+        return (feeTo, feeToEpoch);
     }
 
     /// @inheritdoc IFactory
@@ -73,7 +83,11 @@ contract Factory is IFactory, Ownable {
 
     /// @inheritdoc IFactory
     function setFeeTo(address newFeeTo) external onlyOwner {
+        uint256 epoch = uint256(feeToEpoch) + 1;
+        if (epoch > FeeSwitch.MAX_EPOCH) revert FeeSwitchExhausted();
         feeTo = newFeeTo;
+        feeToEpoch = uint32(epoch);
+        FeeSwitch.deployMarker(epoch);
     }
 
     /// @inheritdoc IFactory

@@ -7,6 +7,7 @@ import {SafeTransferLib} from "solady/utils/SafeTransferLib.sol";
 import {IFactory} from "./interfaces/IFactory.sol";
 import {IPool} from "./interfaces/IPool.sol";
 import {IPoolCallee} from "./interfaces/IPoolCallee.sol";
+import {FeeSwitch} from "./libraries/FeeSwitch.sol";
 import {PoolMath} from "./libraries/PoolMath.sol";
 import {LPToken} from "./LPToken.sol";
 
@@ -35,8 +36,11 @@ contract Pool is IPool, LPToken, ReentrancyGuardTransient {
     uint256 public price0CumulativeLast;
     /// @inheritdoc IPool
     uint256 public price1CumulativeLast;
-    /// @inheritdoc IPool
-    uint256 public kLast;
+    /// @dev kLast (bits 0-223: a product of two 112-bit balances) | fee on (bit 224) | the factory's fee-switch
+    ///      epoch at which the pool last read feeTo (bits 225-255). One slot: mint and burn read it once.
+    uint256 private _feeState;
+    /// @dev The factory's feeTo as of that epoch, written when a refresh finds it non-zero and different.
+    address private _feeTo;
 
     constructor() {
         (address t0, address t1, uint16 f) = IFactory(msg.sender).parameters();
@@ -47,11 +51,21 @@ contract Pool is IPool, LPToken, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IPool
+    /// @dev Gas: returns straight from assembly (~50 less than the compiler's encoder); routers call it every hop.
     function getReserves() external view returns (uint112 reserve0, uint112 reserve1, uint32 blockTimestampLast) {
-        uint256 packed = _reserves;
-        reserve0 = uint112(packed);
-        reserve1 = uint112(packed >> 112);
-        blockTimestampLast = uint32(packed >> 224);
+        assembly {
+            let packed := sload(_reserves.slot)
+            let mask := 0xffffffffffffffffffffffffffff // 112 bits
+            mstore(0x00, and(packed, mask))
+            mstore(0x20, and(shr(112, packed), mask))
+            mstore(0x40, shr(224, packed)) // The free memory pointer: nothing runs after the RETURN.
+            return(0x00, 0x60)
+        }
+    }
+
+    /// @inheritdoc IPool
+    function kLast() external view returns (uint256) {
+        return uint224(_feeState);
     }
 
     /// @inheritdoc IPool
@@ -64,7 +78,7 @@ contract Pool is IPool, LPToken, ReentrancyGuardTransient {
         uint256 amount0 = balance0 - r0;
         uint256 amount1 = balance1 - r1;
 
-        bool feeOn = _mintFee(r0, r1);
+        (bool feeOn, uint256 feeBits) = _mintFee(r0, r1);
         uint256 supply = totalSupply(); // read after _mintFee, which may have minted
         if ((balance0 | balance1) > type(uint112).max) _revertOversizedMint(amount0, amount1, supply, r0, r1);
         if (supply == 0) {
@@ -78,6 +92,7 @@ contract Pool is IPool, LPToken, ReentrancyGuardTransient {
                 liquidity = root - MINIMUM_LIQUIDITY;
             }
             _mint(address(0), MINIMUM_LIQUIDITY); // locked forever
+            supply = totalSupply();
         } else {
             // Floor of each share, then the smaller: rounds against the depositor.
             liquidity = FixedPointMathLib.min(
@@ -85,12 +100,12 @@ contract Pool is IPool, LPToken, ReentrancyGuardTransient {
             );
             if (liquidity == 0) revert InsufficientLiquidityMinted();
         }
-        _mint(to, liquidity);
+        _mintWithSupply(to, liquidity, supply);
 
         _update(balance0, balance1, packed);
         // Gas: _update proved both balances fit 112 bits, so the product cannot wrap.
         unchecked {
-            if (feeOn) kLast = balance0 * balance1;
+            if (feeOn) _feeState = feeBits | (balance0 * balance1); // kLast
         }
         emit Mint(msg.sender, amount0, amount1);
     }
@@ -102,7 +117,7 @@ contract Pool is IPool, LPToken, ReentrancyGuardTransient {
         uint256 balance1 = _balanceOf(token1);
         uint256 liquidity = balanceOf(address(this));
 
-        bool feeOn = _mintFee(uint112(packed), uint112(packed >> 112));
+        (bool feeOn, uint256 feeBits) = _mintFee(uint112(packed), uint112(packed >> 112));
         uint256 supply = totalSupply(); // read after _mintFee, which may have minted
         // Balances, not reserves, so donations go pro rata to burners. Floor: rounds against the burner.
         // 512-bit product: exact even for balances beyond 112 bits (then _update reverts Overflow()).
@@ -110,7 +125,9 @@ contract Pool is IPool, LPToken, ReentrancyGuardTransient {
         amount1 = FixedPointMathLib.fullMulDiv(liquidity, balance1, supply);
         if (amount0 == 0 || amount1 == 0) revert InsufficientLiquidityBurned();
 
-        _burn(address(this), liquidity);
+        // Unless a fee was just minted (to feeTo, which may be this pool), the pool holds exactly `liquidity`.
+        if (feeOn) _burn(address(this), liquidity);
+        else _burnHeld(liquidity, supply);
         token0.safeTransfer(to, amount0);
         token1.safeTransfer(to, amount1);
         balance0 = _balanceOf(token0);
@@ -119,7 +136,7 @@ contract Pool is IPool, LPToken, ReentrancyGuardTransient {
         _update(balance0, balance1, packed);
         // Gas: _update proved both balances fit 112 bits, so the product cannot wrap.
         unchecked {
-            if (feeOn) kLast = balance0 * balance1;
+            if (feeOn) _feeState = feeBits | (balance0 * balance1); // kLast
         }
         emit Burn(msg.sender, amount0, amount1, to);
     }
@@ -189,11 +206,23 @@ contract Pool is IPool, LPToken, ReentrancyGuardTransient {
         emit Sync(uint112(balance0), uint112(balance1));
     }
 
-    /// @dev Protocol fee: mints to feeTo 1/6 of the growth in sqrt(k) since kLast, as LP tokens. Returns whether it is on.
-    function _mintFee(uint256 r0, uint256 r1) private returns (bool feeOn) {
-        address feeTo = IFactory(factory).feeTo();
-        feeOn = feeTo != address(0);
-        uint256 k = kLast;
+    /// @dev Protocol fee: mints to feeTo 1/6 of the growth in sqrt(k) since kLast, as LP tokens. Returns whether it is
+    ///      on, and the fee-on and epoch bits of `_feeState` for the caller's kLast write.
+    ///      feeTo is V2's: the factory's at this moment. The pool keeps it with the factory's epoch and re-reads it
+    ///      only when the next epoch's marker exists (libraries/FeeSwitch.sol), i.e. when setFeeTo was called since.
+    function _mintFee(uint256 r0, uint256 r1) private returns (bool feeOn, uint256 feeBits) {
+        uint256 state = _feeState;
+        uint256 epoch = state >> 225;
+        address feeTo = address(0); // Set by a refresh; otherwise `_feeTo` is read only if a fee is minted.
+        if (FeeSwitch.changedSince(factory, epoch)) {
+            (feeTo, epoch) = IFactory(factory).feeSwitch();
+            feeOn = feeTo != address(0);
+            if (feeOn && feeTo != _feeTo) _feeTo = feeTo;
+        } else {
+            feeOn = (state >> 224) & 1 != 0;
+        }
+        feeBits = (epoch << 225) | (feeOn ? 1 << 224 : 0);
+        uint256 k = uint224(state);
         if (feeOn) {
             if (k != 0) {
                 uint256 rootK;
@@ -208,13 +237,15 @@ contract Pool is IPool, LPToken, ReentrancyGuardTransient {
                         // totalSupply * (rootK - rootKLast) / (5 * rootK + rootKLast), floored; 512-bit product.
                         uint256 liquidity =
                             FixedPointMathLib.fullMulDiv(totalSupply(), rootK - rootKLast, rootK * 5 + rootKLast);
-                        if (liquidity != 0) _mint(feeTo, liquidity);
+                        if (liquidity != 0) _mint(feeTo == address(0) ? _feeTo : feeTo, liquidity);
                     }
                 }
             }
-        } else if (k != 0) {
-            kLast = 0;
+        } else {
+            k = 0; // V2: a stale kLast is cleared while the fee is off
         }
+        // Written when the fee went off over a non-zero kLast, or a refresh moved the epoch or the fee-on bit.
+        if ((feeBits | k) != state) _feeState = feeBits | k;
     }
 
     /// @dev The K check at the fee's own scale (10000): (b0*10000 - in0*fee) * (b1*10000 - in1*fee) >= r0*r1*10000**2.

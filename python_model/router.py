@@ -95,9 +95,11 @@ def get_amount_in(amount_out, reserve_in, reserve_out, fee_bps):
         raise InsufficientOutputAmount()
     if reserve_in <= 0 or reserve_out <= amount_out:
         raise InsufficientLiquidity()
+    # The contract evaluates the numerator (checked) before the divisor: its overflow panics 0x11 first.
+    _checked(reserve_in * amount_out * 10000)
     if fee_bps >= 10000:
         raise Panic(0x11 if fee_bps > 10000 else 0x12)
-    _checked(reserve_in * amount_out * 10000, (reserve_out - amount_out) * (10000 - fee_bps))
+    _checked((reserve_out - amount_out) * (10000 - fee_bps))
     return _get_amount_in(amount_out, reserve_in, reserve_out, fee_bps)
 
 

@@ -68,11 +68,11 @@ FARM_DURATION = 30 * 86_400
 # Gas per step, measured on Anvil and rounded up by about a fifth: the funds check before deploying.
 GAS = {
     "WETH9": 850_000,  # measured 704k
-    "Factory": 3_500_000,  # 2.94M
+    "Factory": 3_900_000,  # 3.23M
     "Router": 4_200_000,  # 3.49M
     "TestERC20": 800_000,  # 645k
     "Farm": 3_500_000,  # 2.94M
-    "Pool": 2_200_000,  # createPool 1.83M
+    "Pool": 2_400_000,  # createPool 2.00M
     "seed": 3_200_000,  # mints, approvals, four addLiquidity, four addPool, fund: 2.6M
 }
 

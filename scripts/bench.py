@@ -29,76 +29,10 @@ from chain import Artifacts  # noqa: E402
 from chain.anvil import AnvilChain  # noqa: E402
 from chain.revm import RevmChain  # noqa: E402
 
-MAX = 2**256 - 1
-BLOCK_GAP = 12
-# (operation, anchor gas measured here, anchor name, target)
-ANCHORS = {
-    "router exact-in swap, 1 hop": (97_784, "Uniswap V2 Router02", 75_000),
-    "router exact-in swap, 2 hops": (152_683, "Uniswap V2 Router02", 120_000),
-    "router addLiquidity, existing LP": (119_760, "Uniswap V2 Router02", 95_000),
-    "router removeLiquidity": (119_747, "Uniswap V2 Router02", 95_000),
-    "farm deposit (steady)": (91_881, "StakingRewards stake", 82_000),
-    "farm withdraw (partial, steady)": (84_486, "StakingRewards withdraw", 76_000),
-    "farm harvest (steady)": (76_290, "StakingRewards getReward", 68_000),
-}
+sys.path.insert(0, str(ROOT / "scripts"))
+from _gas import ANCHORS, TX, calldata_cost, floor, floor_terms, measure_gas  # noqa: E402
 
 console = Console(width=110)
-
-
-def measure_gas(c: AnvilChain) -> dict[str, int]:
-    """Deploy a small system on `c` and return the steady-state gas of each operation in ANCHORS."""
-    owner, user = c.accounts[0], c.accounts[1]
-    tokens = [c.deploy("TestERC20", f"Bench{i}", f"B{i}", 18, sender=owner) for i in range(3)]
-    weth = c.deploy("WETH9", sender=owner)
-    factory = c.deploy("Factory", sender=owner)
-    router = c.deploy("Router", factory.address, weth.address, sender=owner)
-    reward = c.deploy("TestERC20", "Reward", "RWD", 18, sender=owner)
-    farm = c.deploy("Farm", reward.address, owner, sender=owner)
-    for who in (owner, user):
-        for t in tokens + [reward]:
-            t.transact("mint", who, 10**30, sender=owner)
-            t.transact("approve", router.address, MAX, sender=who)
-            t.transact("approve", farm.address, MAX, sender=who)
-    a, b, d = (t.address for t in tokens)
-
-    def tx(contract, fn, *args, sender=user):
-        c.advance(BLOCK_GAP)
-        return contract.transact(fn, *args, sender=sender).gas_used
-
-    deadline = lambda: c.now + 3600  # noqa: E731
-    for x, y in ((a, b), (b, d)):
-        tx(router, "addLiquidity(address,address,uint256,uint256,uint256,uint256,address,uint256)",
-           x, y, 10**24, 10**24, 0, 0, user, deadline(), sender=owner)
-    pool_ab = c.at("Pool", factory.call("getPool", a, b, 30))
-    pool_ab.transact("approve", router.address, MAX, sender=user)
-
-    swap = "swapExactTokensForTokens(uint256,uint256,address[],address,uint256)"
-    add = "addLiquidity(address,address,uint256,uint256,uint256,uint256,address,uint256)"
-    remove = "removeLiquidity(address,address,uint256,uint256,uint256,address,uint256)"
-    gas = {}
-    for _ in range(2):
-        gas["router exact-in swap, 1 hop"] = tx(router, swap, 10**18, 0, [a, b], user, deadline())
-    for _ in range(2):
-        gas["router exact-in swap, 2 hops"] = tx(router, swap, 10**18, 0, [a, b, d], user, deadline())
-    for _ in range(2):
-        gas["router addLiquidity, existing LP"] = tx(router, add, a, b, 10**20, 10**20, 0, 0, user, deadline())
-    for _ in range(2):
-        gas["router removeLiquidity"] = tx(router, remove, a, b, 10**18, 0, 0, user, deadline())
-
-    # Farm: one pool staking the a/b LP, funded, users already staked.
-    tx(farm, "addPool", pool_ab.address, 100, sender=owner)
-    tx(farm, "fund", 10**24, 30 * 86400, sender=owner)
-    pool_ab.transact("approve", farm.address, MAX, sender=user)
-    pool_ab.transact("approve", farm.address, MAX, sender=owner)
-    tx(pool_ab, "transfer", owner, 10**20)  # owner stakes too: the pool is never empty
-    tx(farm, "deposit", 0, 10**19, sender=owner)
-    for _ in range(2):
-        gas["farm deposit (steady)"] = tx(farm, "deposit", 0, 10**18)
-    for _ in range(2):
-        gas["farm withdraw (partial, steady)"] = tx(farm, "withdraw", 0, 10**17)
-    for _ in range(2):
-        gas["farm harvest (steady)"] = tx(farm, "harvest", 0)
-    return gas
 
 
 def harness_throughput(c, examples: int, steps: int) -> float:
@@ -153,7 +87,7 @@ def cli(network, out, quick):
     artifacts = Artifacts()
     anvil = AnvilChain(artifacts, chain.provider.uri, [a.address for a in accounts.test_accounts])
     with console.status("measuring gas on Anvil"):
-        gas = measure_gas(anvil)
+        gas, _, calldata = measure_gas(anvil)
     with console.status("harness throughput (in-process)"):
         revm_rate = harness_throughput(RevmChain(artifacts), 20 if quick else 150, 50)
     with console.status("harness throughput (Anvil)"):
@@ -166,16 +100,25 @@ def cli(network, out, quick):
         replay = replay_throughput(events=100_000 if quick else 500_000, repeat=1 if quick else 3)
 
     table = Table(title="gas (Anvil, steady state, new block each transaction)")
-    for col in ("operation", "tidepool", "anchor", "ratio", "target", "met"):
+    for col in ("operation", "tidepool", "anchor", "ratio", "target", "met", "floor"):
         table.add_column(col, justify="right" if col != "operation" else "left")
     rows = []
     for op, used in gas.items():
         anchor, anchor_name, target = ANCHORS[op]
-        rows.append({"operation": op, "gas": used, "anchor": anchor, "anchor_name": anchor_name,
-                     "ratio": round(used / anchor, 3), "target": target, "met": used <= target})
-        table.add_row(op, f"{used:,}", f"{anchor:,} ({anchor_name})", f"{used / anchor:.3f}", f"{target:,}",
-                      "yes" if used <= target else "no")
+        lower = floor(op, calldata[op])
+        row = {"operation": op, "gas": used, "anchor": anchor, "anchor_name": anchor_name,
+               "ratio": round(used / anchor, 3), "target": target, "met": used <= target,
+               "floor": lower, "target_below_floor": lower is not None and target < lower}
+        if lower is not None:  # the floor's terms (README "Gas"; scripts/_gas.py)
+            row["floor_terms"] = [["intrinsic", TX], ["calldata", calldata_cost(calldata[op])],
+                                  *[[name, cost] for name, cost in floor_terms(op)]]
+        rows.append(row)
+        table.add_row(op, f"{used:,}", f"{anchor:,}", f"{used / anchor:.3f}", f"{target:,}",
+                      "yes" if used <= target else "no: < floor" if row["target_below_floor"] else "no",
+                      "" if lower is None else f"{lower:,}")
     console.print(table)
+    console.print("anchors: Uniswap V2 Router02 (router), StakingRewards stake/withdraw/getReward (farm); floor: the "
+                  "V2-compatible lower bound of the operation before any code runs (README, Gas)")
     through = Table(title="throughput")
     through.add_column("what")
     through.add_column("measured", justify="right")

@@ -80,6 +80,20 @@ POOL_MUTANTS = [
         ("reentrancy_locked", "outcomes_agree"),
     ),
     Mutant(
+        "setFeeTo publishes no marker: pools keep a stale fee switch",
+        "Factory.sol",
+        "FeeSwitch.deployMarker(epoch);",
+        "// no marker deployed",
+        ("chain_equals_model",),
+    ),
+    Mutant(
+        "pools look for the marker two epochs ahead: one setFeeTo goes unseen",
+        "libraries/FeeSwitch.sol",
+        "mstore(add(m, 0x20), add(epoch, 1))",
+        "mstore(add(m, 0x20), add(epoch, 2))",
+        ("chain_equals_model",),
+    ),
+    Mutant(
         "protocol fee of 1/5 instead of 1/6 of sqrt(k) growth",
         "Pool.sol",
         "rootK * 5 + rootKLast",

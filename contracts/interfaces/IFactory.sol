@@ -16,6 +16,10 @@ interface IFactory {
     error InvalidFee();
     /// @notice `enableFeeTier` was given a tier that is already enabled.
     error FeeTierAlreadyEnabled();
+    /// @notice `setFeeTo` has been called 2**31 - 1 times: the fee-switch epochs are used up.
+    error FeeSwitchExhausted();
+    /// @notice `setFeeTo` could not deploy the new epoch's marker.
+    error MarkerFailed();
 
     /// @notice A pool was deployed; `index` is its position in `allPools`.
     event PoolCreated(address indexed token0, address indexed token1, uint16 indexed fee, address pool, uint256 index);
@@ -24,6 +28,14 @@ interface IFactory {
 
     /// @notice The address that receives the protocol fee (1/6 of LP fee growth), or zero when the fee is off.
     function feeTo() external view returns (address);
+
+    /// @notice How many times `setFeeTo` has been called. Each call deploys the epoch's marker: an empty
+    /// contract at the CREATE2 address of this factory with salt `bytes32(epoch)` and init code 0x60016000f3
+    /// (libraries/FeeSwitch.sol), so a pool learns that `feeTo` changed from one EXTCODESIZE.
+    function feeToEpoch() external view returns (uint32);
+
+    /// @notice `feeTo` and `feeToEpoch` in one call (one storage read), for a pool refreshing its fee switch.
+    function feeSwitch() external view returns (address feeTo, uint32 epoch);
 
     /// @notice Whether pools may be created with `fee` (bps).
     function feeTierEnabled(uint16 fee) external view returns (bool);
@@ -51,7 +63,8 @@ interface IFactory {
     /// @return pool The new pool's address.
     function createPool(address tokenA, address tokenB, uint16 fee) external returns (address pool);
 
-    /// @notice Sets the protocol-fee recipient (zero turns the fee off). Owner only.
+    /// @notice Sets the protocol-fee recipient (zero turns the fee off). Owner only. Starts a new fee-switch
+    /// epoch and deploys its marker (about 33,000 gas more than a plain store).
     function setFeeTo(address feeTo) external;
 
     /// @notice Enables fee tier `fee` (bps, 0 < fee < 10000). Owner only.

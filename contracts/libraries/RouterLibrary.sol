@@ -77,11 +77,53 @@ library RouterLibrary {
         }
     }
 
+    /// @notice Calls `pool.mint(to)`, bubbling up the pool's revert (and reverting empty on short return data, as
+    /// the compiler's decoder does). Gas: ~80 less than the high-level call.
+    function mint(address pool, address to) internal returns (uint256 liquidity) {
+        assembly ("memory-safe") {
+            mstore(0x00, 0x6a627842) // `mint(address)`.
+            mstore(0x20, to)
+            if iszero(call(gas(), pool, 0, 0x1c, 0x24, 0x00, 0x20)) {
+                let m := mload(0x40)
+                returndatacopy(m, 0x00, returndatasize())
+                revert(m, returndatasize())
+            }
+            if lt(returndatasize(), 0x20) { revert(0x00, 0x00) }
+            liquidity := mload(0x00)
+        }
+    }
+
+    /// @notice Calls `pool.burn(to)`, bubbling up the pool's revert (and reverting empty on short return data).
+    function burn(address pool, address to) internal returns (uint256 amount0, uint256 amount1) {
+        assembly ("memory-safe") {
+            mstore(0x00, 0x89afcb44) // `burn(address)`.
+            mstore(0x20, to)
+            if iszero(call(gas(), pool, 0, 0x1c, 0x24, 0x00, 0x40)) {
+                let m := mload(0x40)
+                returndatacopy(m, 0x00, returndatasize())
+                revert(m, returndatasize())
+            }
+            if lt(returndatasize(), 0x40) { revert(0x00, 0x00) }
+            amount0 := mload(0x00)
+            amount1 := mload(0x20)
+        }
+    }
+
     /// @notice `amountA * reserveB / reserveA`, rounded down: the B worth `amountA` at the pool ratio.
     function quote(uint256 amountA, uint256 reserveA, uint256 reserveB) internal pure returns (uint256 amountB) {
         if (amountA == 0) revert IRouter.InsufficientAmount();
         if (reserveA == 0 || reserveB == 0) revert IRouter.InsufficientLiquidity();
-        amountB = amountA * reserveB / reserveA;
+        // Checked as Solidity 0.8 would check `amountA * reserveB / reserveA` (Panic(0x11) on overflow; reserveA
+        // is not 0), without its helper calls. Gas: ~70 per quote.
+        assembly ("memory-safe") {
+            let product := mul(amountA, reserveB)
+            if iszero(eq(div(product, reserveB), amountA)) {
+                mstore(0x00, 0x4e487b71) // `Panic(uint256)`.
+                mstore(0x20, 0x11) // Arithmetic overflow.
+                revert(0x1c, 0x24)
+            }
+            amountB := div(product, reserveA)
+        }
     }
 
     /// @notice The output of swapping `amountIn` at `fee` bps, rounded down (against the trader):
@@ -93,8 +135,29 @@ library RouterLibrary {
     {
         if (amountIn == 0) revert IRouter.InsufficientInputAmount();
         if (reserveIn == 0 || reserveOut == 0) revert IRouter.InsufficientLiquidity();
-        uint256 amountInWithFee = amountIn * (FEE_SCALE - fee);
-        amountOut = amountInWithFee * reserveOut / (reserveIn * FEE_SCALE + amountInWithFee);
+        // Every step checked as Solidity 0.8 would check `amountInWithFee = amountIn * (FEE_SCALE - fee)` and
+        // `amountInWithFee * reserveOut / (reserveIn * FEE_SCALE + amountInWithFee)`: any wrap is Panic(0x11), the
+        // only panic these steps can raise (the divisor is at least FEE_SCALE), so one combined test gives the
+        // same result as the compiler's five helper calls. Gas: ~270 per hop.
+        assembly ("memory-safe") {
+            let rate := sub(FEE_SCALE, fee)
+            let withFee := mul(amountIn, rate)
+            let numerator := mul(withFee, reserveOut)
+            let scaled := mul(reserveIn, FEE_SCALE)
+            let denominator := add(scaled, withFee)
+            if or(
+                or(gt(fee, FEE_SCALE), iszero(eq(div(withFee, amountIn), rate))),
+                or(
+                    iszero(eq(div(numerator, reserveOut), withFee)),
+                    or(iszero(eq(div(scaled, FEE_SCALE), reserveIn)), lt(denominator, scaled))
+                )
+            ) {
+                mstore(0x00, 0x4e487b71) // `Panic(uint256)`.
+                mstore(0x20, 0x11) // Arithmetic overflow.
+                revert(0x1c, 0x24)
+            }
+            amountOut := div(numerator, denominator)
+        }
     }
 
     /// @notice The input that buys `amountOut` at `fee` bps, rounded up (floor + 1, against the trader):
