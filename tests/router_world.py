@@ -31,7 +31,7 @@ from worlds import FEE_TIERS, ZERO, PoolWorld, deploy_pool_world
 
 MAX_UINT = 2**256 - 1
 SIGNER_KEY = keccak(text="tidepool router world: permit signer")  # a test key, holds nothing real
-READS_PER_CALL = 96  # Lens.read concatenates with bytes.concat: its memory grows with the square of the reads
+READS_PER_CALL = 96  # calls per Lens read (one program indexes at most 255 distinct words anyway)
 
 PERMIT_TYPEHASH = keccak(text="Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)")
 DOMAIN_TYPEHASH = keccak(text="EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)")

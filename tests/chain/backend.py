@@ -150,31 +150,64 @@ class Chain(ABC):
 
 
 class Reader:
-    """Reads a fixed list of static view calls in one `Lens.read` call and decodes the concatenation."""
+    """Reads a fixed list of static view calls through the Lens's packed program (one eth_call per 255
+    distinct targets and arguments) and decodes the concatenation.
+
+    The program is built once: a table of the distinct 32-byte words (targets and arguments) and one
+    record per call naming its target, selector, arguments and returned words by position (see
+    contracts/test/Lens.sol). Every call returns exactly its declared size, or the read fails."""
+
+    MAX_WORDS = 255  # table entries one program can index with one byte
 
     def __init__(self, chain: Chain, calls: list[tuple[Contract, str, tuple]]):
         self.chain = chain
-        lens = chain.lens
-        fns = [(c, c.type.function(f), a) for c, f, a in calls]
-        for _, fn, _ in fns:
-            if not fn.outputs.static:
-                raise ValueError(f"{fn.signature} has dynamic outputs; the Lens reads static ones")
-        targets = [c.address for c, _, _ in fns]
-        datas = [fn.calldata(a) for _, fn, a in fns]
-        read = lens.type.function("read")
-        self._lens = lens.address
-        self._calldata = read.calldata((targets, datas))
-        self._decoders = [(32 * len(fn.outputs.types), fn.outputs.decode) for _, fn, _ in fns]
+        self._lens = chain.lens.address
+        self._programs = []  # (calldata, expected bytes)
+        self._decoders = []  # (first byte, width, decode or None when every output is a uint)
+        table, records, size, pos = {}, [], 0, 0
+        for contract, name, args in calls:
+            fn = contract.type.function(name)
+            if not fn.outputs.static or not fn.inputs.static:
+                raise ValueError(f"{fn.signature} is not static in and out; the Lens reads static views")
+            encoded = fn.inputs.encode(args)
+            words = [bytes(12) + bytes.fromhex(contract.address[2:])]
+            words += [encoded[i : i + 32] for i in range(0, len(encoded), 32)]
+            if len(table) + len(set(words) - table.keys()) > self.MAX_WORDS:
+                self._programs.append(self._program(table, records, size))
+                table, records, size = {}, [], 0
+            index = [table.setdefault(w, len(table)) for w in words]
+            width = 32 * len(fn.outputs.types)
+            records.append(bytes([index[0]]) + fn.selector + bytes([len(index) - 1, *index[1:], width // 32]))
+            all_uint = all(t.startswith("uint") for t in fn.outputs.types)
+            self._decoders.append((pos, width, None if all_uint else fn.outputs.decode))
+            size += width
+            pos += width
+        if records:
+            self._programs.append(self._program(table, records, size))
+        self.size = pos
+
+    @staticmethod
+    def _program(table: dict, records: list, size: int) -> tuple[bytes, int]:
+        return bytes([len(table)]) + b"".join(table) + b"".join(records), size
+
+    def raw(self) -> bytes:
+        """The concatenated return data of every call, in order."""
+        call, lens = self.chain._eth_call, self._lens
+        blob = b"".join([call(lens, data) for data, _ in self._programs])
+        if len(blob) != self.size:
+            raise HarnessError(f"Lens returned {len(blob)} bytes, expected {self.size}")
+        return blob
+
+    def read_words(self) -> tuple:
+        """Every returned 32-byte word as an unsigned integer, in order (uint outputs need no more)."""
+        blob = self.raw()
+        return tuple([int.from_bytes(blob[i : i + 32], "big") for i in range(0, len(blob), 32)])
 
     def read(self) -> list[tuple]:
         """The decoded outputs, one tuple per call, in order."""
-        raw = self.chain._eth_call(self._lens, self._calldata)
-        size = int.from_bytes(raw[32:64], "big")
-        blob = raw[64 : 64 + size]
-        out, pos = [], 0
-        for width, decode in self._decoders:
-            out.append(decode(blob[pos : pos + width]))
-            pos += width
-        if pos != size:
-            raise HarnessError(f"Lens returned {size} bytes, expected {pos}")
-        return out
+        blob = self.raw()
+        words = [int.from_bytes(blob[i : i + 32], "big") for i in range(0, len(blob), 32)]
+        return [
+            tuple(words[start >> 5 : (start + width) >> 5]) if decode is None else decode(blob[start : start + width])
+            for start, width, decode in self._decoders
+        ]
