@@ -37,18 +37,48 @@ class Log:
     args: dict
 
 
-@dataclass(frozen=True)
 class Receipt:
-    return_value: object
-    logs: tuple
-    gas_used: int
-    timestamp: int
+    """A mined transaction: its decoded return value, gas, block timestamp and logs. The logs are decoded
+    on first use (most transactions of a property test never look at theirs)."""
+
+    __slots__ = ("return_value", "gas_used", "timestamp", "_raw_logs", "_logs", "_artifacts")
+
+    def __init__(self, return_value, raw_logs: list, gas_used: int, timestamp: int, artifacts: Artifacts):
+        self.return_value = return_value
+        self.gas_used = gas_used
+        self.timestamp = timestamp
+        self._raw_logs = raw_logs
+        self._logs = None
+        self._artifacts = artifacts
+
+    @property
+    def logs(self) -> tuple:
+        """Every log as `Log(address, event name, decoded arguments)` ('' and the raw log when unknown)."""
+        if self._logs is None:
+            self._logs = decode_logs(self._artifacts, self._raw_logs)
+        return self._logs
 
     def events(self, name: str, address: str | None = None) -> list[dict]:
         """The decoded arguments of every `name` event, optionally only those emitted by `address`."""
         return [
             log.args for log in self.logs if log.name == name and (address is None or log.address == address)
         ]
+
+    def __repr__(self):
+        return f"Receipt(return_value={self.return_value!r}, gas_used={self.gas_used}, logs={self.logs!r})"
+
+
+def decode_logs(artifacts: Artifacts, raw_logs) -> tuple:
+    """(address, topics, data) triples as `Log`s, named by the compiled events (topic0)."""
+    decoded = []
+    events = artifacts.events
+    for address, topics, data in raw_logs:
+        event = events.get(topics[0]) if topics else None
+        if event is None:
+            decoded.append(Log(checksum(address), "", {"topics": topics, "data": data}))
+        else:
+            decoded.append(Log(checksum(address), event.name, event.decode(topics, data)))
+    return tuple(decoded)
 
 
 class Contract:
@@ -112,24 +142,17 @@ class Chain(ABC):
 
     def transact(self, sender: str, contract: Contract, fn: Function, args, value: int = 0) -> Receipt:
         out, raw_logs, gas, _ = self._send(sender, contract.address, fn.calldata(args), value)
-        return Receipt(fn.result(out), self._decode_logs(raw_logs), gas, self.now)
+        return Receipt(fn.result(out), raw_logs, gas, self.now, self.artifacts)
 
     def call(self, contract: Contract, fn: Function, args=()):
         return fn.result(self._eth_call(contract.address, fn.calldata(args)))
 
     def send_eth(self, sender: str, to: str, value: int) -> Receipt:
         _, raw_logs, gas, _ = self._send(sender, to, b"", value)
-        return Receipt(None, self._decode_logs(raw_logs), gas, self.now)
+        return Receipt(None, raw_logs, gas, self.now, self.artifacts)
 
     def _decode_logs(self, raw_logs) -> tuple:
-        decoded = []
-        for address, topics, data in raw_logs:
-            event = self.artifacts.events.get(topics[0]) if topics else None
-            if event is None:
-                decoded.append(Log(checksum(address), "", {"topics": topics, "data": data}))
-            else:
-                decoded.append(Log(checksum(address), event.name, event.decode(topics, data)))
-        return tuple(decoded)
+        return decode_logs(self.artifacts, raw_logs)
 
     # --- batched reads through the Lens ---------------------------------------------------------
     def reader(self, calls: list[tuple[Contract, str, tuple]]) -> "Reader":
