@@ -176,47 +176,80 @@ class Reader:
     """Reads a fixed list of static view calls through the Lens's packed program (one eth_call per 255
     distinct targets and arguments) and decodes the concatenation.
 
-    The program is built once: a table of the distinct 32-byte words (targets and arguments) and one
-    record per call naming its target, selector, arguments and returned words by position (see
-    contracts/test/Lens.sol). Every call returns exactly its declared size, or the read fails."""
+    The program is built once: a table of the distinct addresses (20 bytes) and other argument words (32
+    bytes), and records naming each call's target, selector, arguments and returned words by table entry;
+    a run of one-argument calls to the same function is one record (see contracts/test/Lens.sol). Every
+    call returns exactly its declared size, or the read fails."""
 
-    MAX_WORDS = 255  # table entries one program can index with one byte
+    MAX_ENTRIES = 255  # table entries one program can index with one byte
+    MAX_RUN = 127  # calls in one run record
 
     def __init__(self, chain: Chain, calls: list[tuple[Contract, str, tuple]]):
         self.chain = chain
         self._lens = chain.lens.address
-        self._programs = []  # (calldata, expected bytes)
+        self._programs = []  # calldata of each program, in order
         self._decoders = []  # (first byte, width, decode or None when every output is a uint)
-        table, records, size, pos = {}, [], 0, 0
+        table = ({}, {})  # address bytes -> index, word -> index
+        pending, pos = [], 0
         for contract, name, args in calls:
             fn = contract.type.function(name)
             if not fn.outputs.static or not fn.inputs.static:
                 raise ValueError(f"{fn.signature} is not static in and out; the Lens reads static views")
+            if len(fn.inputs.types) >= 128:
+                raise ValueError(f"{fn.signature}: the Lens passes at most 127 arguments")
             encoded = fn.inputs.encode(args)
-            words = [bytes(12) + bytes.fromhex(contract.address[2:])]
-            words += [encoded[i : i + 32] for i in range(0, len(encoded), 32)]
-            if len(table) + len(set(words) - table.keys()) > self.MAX_WORDS:
-                self._programs.append(self._program(table, records, size))
-                table, records, size = {}, [], 0
-            index = [table.setdefault(w, len(table)) for w in words]
+            keys = [(0, bytes.fromhex(contract.address[2:]))]
+            for i, kind in enumerate(fn.inputs.types):
+                word = encoded[32 * i : 32 * i + 32]
+                keys.append((0, word[12:]) if kind == "address" else (1, word))
+            fresh = {k for k in keys if k[1] not in table[k[0]]}
+            if len(table[0]) + len(table[1]) + len(fresh) > self.MAX_ENTRIES:
+                self._programs.append(self._program(table, pending))
+                table, pending = ({}, {}), []
+            entries = [(kind, table[kind].setdefault(value, len(table[kind]))) for kind, value in keys]
             width = 32 * len(fn.outputs.types)
-            records.append(bytes([index[0]]) + fn.selector + bytes([len(index) - 1, *index[1:], width // 32]))
+            pending.append((entries[0], fn.selector, entries[1:], width // 32))
             all_uint = all(t.startswith("uint") for t in fn.outputs.types)
             self._decoders.append((pos, width, None if all_uint else fn.outputs.decode))
-            size += width
             pos += width
-        if records:
-            self._programs.append(self._program(table, records, size))
+        if pending:
+            self._programs.append(self._program(table, pending))
         self.size = pos
 
-    @staticmethod
-    def _program(table: dict, records: list, size: int) -> tuple[bytes, int]:
-        return bytes([len(table)]) + b"".join(table) + b"".join(records), size
+    @classmethod
+    def _program(cls, table: tuple, calls: list) -> bytes:
+        addresses, words = table
+        na = len(addresses)
+
+        def entry(key):
+            kind, index = key
+            return index if kind == 0 else na + index
+
+        records, i = [], 0
+        while i < len(calls):
+            target, selector, args, returned = calls[i]
+            run = i + 1
+            if len(args) == 1:
+                while (
+                    run < len(calls)
+                    and run - i < cls.MAX_RUN
+                    and calls[run][:2] == (target, selector)
+                    and len(calls[run][2]) == 1
+                    and calls[run][3] == returned
+                ):
+                    run += 1
+            if run - i > 1:
+                arg_entries = [entry(calls[j][2][0]) for j in range(i, run)]
+                records.append(bytes([entry(target)]) + selector + bytes([128 + run - i, returned, *arg_entries]))
+            else:
+                records.append(bytes([entry(target)]) + selector + bytes([len(args), returned, *map(entry, args)]))
+            i = run
+        return bytes([na, len(words)]) + b"".join(addresses) + b"".join(words) + b"".join(records)
 
     def raw(self) -> bytes:
         """The concatenated return data of every call, in order."""
         call, lens = self.chain._eth_call, self._lens
-        blob = b"".join([call(lens, data) for data, _ in self._programs])
+        blob = b"".join([call(lens, data) for data in self._programs])
         if len(blob) != self.size:
             raise HarnessError(f"Lens returned {len(blob)} bytes, expected {self.size}")
         return blob
