@@ -3,7 +3,8 @@
 Ape owns the node's life (start, port, accounts); transactions go to it as JSON-RPC from Anvil's unlocked
 test accounts, so no time is spent signing in Python. A transaction is first run as `eth_call` at the next
 block's number and timestamp: a revert is reported with its decoded error and nothing is mined; otherwise
-the same transaction is mined at exactly that timestamp and its receipt must succeed.
+the same transaction is mined at exactly that timestamp (`eth_sendTransactionSync`, which answers with the
+receipt; `eth_sendTransaction` and a receipt query on a node without it) and its receipt must succeed.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class AnvilChain(Chain):
         self.accounts = list(accounts)
         self._http = requests.Session()
         self._ids = itertools.count(1)
+        self._sync_send = True  # eth_sendTransactionSync until the node says it has none
         self.chain_id = int(self._rpc("eth_chainId", []), 16)
         latest = self._rpc("eth_getBlockByNumber", ["latest", False])
         self.block = int(latest["number"], 16)
@@ -62,6 +64,27 @@ class AnvilChain(Chain):
         overrides = {"time": hex(self.now), "number": hex(self.block + 1)}
         out = self._rpc("eth_call", [tx, "latest", {}, overrides])  # raises Reverted: nothing mined
         self._rpc("evm_setNextBlockTimestamp", [self.now])
+        if self._sync_send:
+            # One round trip: Anvil mines the transaction and answers with its receipt (EIP-7966).
+            try:
+                receipt = self._rpc("eth_sendTransactionSync", [tx])
+            except HarnessError as exc:
+                if "-32601" not in str(exc):  # anything but "method not found" is a real failure
+                    raise
+                self._sync_send = False  # an Anvil without it: nothing was sent, send the usual way
+                receipt = self._send_and_wait(tx)
+        else:
+            receipt = self._send_and_wait(tx)
+        if receipt is None or receipt["status"] != "0x1":
+            raise HarnessError(f"transaction {receipt and receipt['transactionHash']} failed on chain after its eth_call succeeded")
+        self.block = int(receipt["blockNumber"], 16)
+        logs = [
+            (log["address"], [bytes.fromhex(t[2:]) for t in log["topics"]], bytes.fromhex(log["data"][2:]))
+            for log in receipt["logs"]
+        ]
+        return bytes.fromhex(out[2:]), logs, int(receipt["gasUsed"], 16), receipt.get("contractAddress")
+
+    def _send_and_wait(self, tx) -> dict | None:
         tx_hash = self._rpc("eth_sendTransaction", [tx])
         receipt = self._rpc("eth_getTransactionReceipt", [tx_hash])
         for _ in range(100):  # auto-mine has mined it; a large receipt can take a moment to appear
@@ -69,14 +92,7 @@ class AnvilChain(Chain):
                 break
             time.sleep(0.01)
             receipt = self._rpc("eth_getTransactionReceipt", [tx_hash])
-        if receipt is None or receipt["status"] != "0x1":
-            raise HarnessError(f"transaction {tx_hash} failed on chain after its eth_call succeeded")
-        self.block = int(receipt["blockNumber"], 16)
-        logs = [
-            (log["address"], [bytes.fromhex(t[2:]) for t in log["topics"]], bytes.fromhex(log["data"][2:]))
-            for log in receipt["logs"]
-        ]
-        return bytes.fromhex(out[2:]), logs, int(receipt["gasUsed"], 16), receipt.get("contractAddress")
+        return receipt
 
     def _eth_call(self, to, data):
         out = self._rpc("eth_call", [{"to": to, "data": "0x" + data.hex(), "gas": hex(GAS_LIMIT)}, "latest"])
