@@ -4,7 +4,8 @@ Ape owns the node's life (start, port, accounts); transactions go to it as JSON-
 test accounts, so no time is spent signing in Python. A transaction is first run as `eth_call` at the next
 block's number and timestamp: a revert is reported with its decoded error and nothing is mined; otherwise
 the same transaction is mined at exactly that timestamp (`eth_sendTransactionSync`, which answers with the
-receipt; `eth_sendTransaction` and a receipt query on a node without it) and its receipt must succeed.
+receipt; `eth_sendTransaction` and a receipt query on a node without it) and its receipt must succeed. The
+dry run and the timestamp go in one JSON-RPC batch: two round trips a transaction.
 """
 
 from __future__ import annotations
@@ -38,6 +39,18 @@ class AnvilChain(Chain):
         reply = self._http.post(
             self.uri, json={"jsonrpc": "2.0", "id": next(self._ids), "method": method, "params": params}
         ).json()
+        return self._result(method, reply)
+
+    def _rpc_batch(self, calls: list[tuple[str, list]]) -> list:
+        """Several independent requests in one round trip (a JSON-RPC batch); results in the calls' order,
+        the first failure raised as `_rpc` would."""
+        requests_ = [
+            {"jsonrpc": "2.0", "id": next(self._ids), "method": method, "params": params} for method, params in calls
+        ]
+        replies = {reply["id"]: reply for reply in self._http.post(self.uri, json=requests_).json()}
+        return [self._result(method, replies[r["id"]]) for (method, _), r in zip(calls, requests_)]
+
+    def _result(self, method: str, reply: dict):
         if "error" in reply:
             error = reply["error"]
             data = error.get("data")
@@ -62,8 +75,9 @@ class AnvilChain(Chain):
     def _send(self, sender, to, data, value):
         tx = self._tx(sender, to, data, value)
         overrides = {"time": hex(self.now), "number": hex(self.block + 1)}
-        out = self._rpc("eth_call", [tx, "latest", {}, overrides])  # raises Reverted: nothing mined
-        self._rpc("evm_setNextBlockTimestamp", [self.now])
+        # The dry run and the next block's timestamp are independent: one round trip. The eth_call raises
+        # Reverted and nothing is mined (a timestamp set for no block is set again by the next send).
+        out, _ = self._rpc_batch([("eth_call", [tx, "latest", {}, overrides]), ("evm_setNextBlockTimestamp", [self.now])])
         if self._sync_send:
             # One round trip: Anvil mines the transaction and answers with its receipt (EIP-7966).
             try:
