@@ -72,6 +72,23 @@ def timed_backend():
         CPU_SECONDS[box["backend"]] += time.process_time() - cpu
 
 
+# Under pytest-xdist every worker counts its own steps; each hands its totals to the controller, which
+# prints the sums (the rates are then per worker-second, summed over the workers).
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["tidepool_steps"] = [dict(STEPS), dict(SECONDS), dict(CPU_SECONDS), list(NOTES)]
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: harmless without xdist
+def pytest_testnodedown(node, error):
+    steps, seconds, cpu_seconds, notes = getattr(node, "workeroutput", {}).get("tidepool_steps", ({}, {}, {}, []))
+    STEPS.update(steps)
+    SECONDS.update(seconds)
+    CPU_SECONDS.update(cpu_seconds)
+    NOTES.extend(notes)
+
+
 def pytest_terminal_summary(terminalreporter):
     if not STEPS and not NOTES:
         return
