@@ -136,6 +136,7 @@ def test_pool_mutant_is_caught_by_program(mutant):
         run_programs(runner, PROGRAM_BUDGET, PROGRAM_OPS)
     report = _describe(caught.value)
     assert any(p in report for p in mutant.caught_by), f"{mutant.name}: not caught by {mutant.caught_by}:\n{report[:3000]}"
+    assert "state.choose_pool(" in report, "the failure lists the decoded program"
     NOTES.append(f"program driver caught '{mutant.name}' after {runner.ops_to_failure:,} operations")
 
 
