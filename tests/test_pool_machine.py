@@ -56,15 +56,14 @@ class PoolMachine(RuleBasedStateMachine):
         if near_wrap:
             self.chain.now = max(self.chain.now, 2**32 - 600)
         holders = w.actors + [self.pool.address, w.borrower.address, w.fee_recipient, ZERO]
-        calls = [(self.pool, "getReserves", ())]
-        calls += [(self.pool, f, ()) for f in ("price0CumulativeLast", "price1CumulativeLast", "kLast", "totalSupply")]
-        calls += [(self.pool, "balanceOf", (h,)) for h in holders]
-        calls += [(t, "balanceOf", (h,)) for t in (self.t0, self.t1) for h in holders]
         self.holders = holders
-        self.reader = self.chain.reader(calls)
-        self.state_labels = ["reserve0", "reserve1", "blockTimestampLast", "price0CumulativeLast"]
-        self.state_labels += ["price1CumulativeLast", "kLast", "totalSupply"]
-        self.state_labels += [f"{kind}.balanceOf({h})" for kind in ("lp", "token0", "token1") for h in holders]
+        self.reader = w.readers.get(self.pool.address)  # built once per pool and world
+        if self.reader is None:
+            calls = [(self.pool, "getReserves", ())]
+            calls += [(self.pool, f, ()) for f in ("price0CumulativeLast", "price1CumulativeLast", "kLast", "totalSupply")]
+            calls += [(self.pool, "balanceOf", (h,)) for h in holders]
+            calls += [(t, "balanceOf", (h,)) for t in (self.t0, self.t1) for h in holders]
+            self.reader = w.readers[self.pool.address] = self.chain.reader(calls)
 
     # --- helpers ---------------------------------------------------------------------------------------
     def token_pair(self, zero):
@@ -292,9 +291,10 @@ class PoolMachine(RuleBasedStateMachine):
             *[b1.get(h, 0) for h in holders],
         )
         if chain_state != model_state:
-            diff = {
-                label: (c, m) for label, c, m in zip(self.state_labels, chain_state, model_state) if c != m
-            }
+            labels = ["reserve0", "reserve1", "blockTimestampLast", "price0CumulativeLast", "price1CumulativeLast"]
+            labels += ["kLast", "totalSupply"]
+            labels += [f"{kind}.balanceOf({h})" for kind in ("lp", "token0", "token1") for h in holders]
+            diff = {label: (c, m) for label, c, m in zip(labels, chain_state, model_state) if c != m}
             raise AssertionError(f"chain_equals_model: (chain, model) differ at {diff}")
 
     @invariant()

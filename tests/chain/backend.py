@@ -248,8 +248,8 @@ class Reader:
 
     def raw(self) -> bytes:
         """The concatenated return data of every call, in order."""
-        call, lens = self.chain._eth_call, self._lens
-        blob = b"".join([call(lens, data) for data in self._programs])
+        call, lens, programs = self.chain._eth_call, self._lens, self._programs
+        blob = call(lens, programs[0]) if len(programs) == 1 else b"".join([call(lens, p) for p in programs])
         if len(blob) != self.size:
             raise HarnessError(f"Lens returned {len(blob)} bytes, expected {self.size}")
         return blob
