@@ -154,10 +154,12 @@ class ProgramRunner:
         except BaseException:
             if self.ops_to_failure is None:
                 self.ops_to_failure = self.ops_run + done
-            note(f"program ({done} of {len(ops)} operations run, the last one failed):\n{listing(setup, ops[:done])}")
+            failed = "the last one failed" if done else "choose_pool or the first check failed"
+            note(f"program ({done} of {len(ops)} operations run, {failed}):\n{listing(setup, ops[:done])}")
             raise
         finally:
             self.ops_run += done
+            m.teardown()  # as hypothesis ends a state machine run
 
 
 def programs(max_ops: int) -> st.SearchStrategy[bytes]:
