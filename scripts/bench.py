@@ -35,9 +35,21 @@ from _gas import ANCHORS, TX, calldata_cost, floor, floor_terms, measure_gas  # 
 console = Console(width=110)
 
 
-def harness_throughput(c, examples: int, steps: int) -> float:
-    """Steps per second of the pool state machine (full model comparison after every step) on `c`."""
+def _rate(count: int, wall: float, cpu: float) -> dict:
+    return {"steps": count, "wall_s": round(wall, 3), "cpu_s": round(cpu, 3),
+            "per_s": round(count / wall), "per_cpu_s": round(count / cpu) if cpu else None}
+
+
+def _bench_settings(examples: int, **extra):
     from hypothesis import HealthCheck, settings
+
+    return settings(max_examples=examples, deadline=None, database=None,
+                    suppress_health_check=list(HealthCheck), **extra)
+
+
+def harness_throughput(c, examples: int, steps: int) -> dict:
+    """Steps of the pool state machine (full model comparison after every step) on `c`: count, wall and
+    CPU seconds (this process: harness, model and in-process EVM; not the Anvil node), rates."""
     from hypothesis.stateful import run_state_machine_as_test
 
     import conftest
@@ -51,18 +63,21 @@ def harness_throughput(c, examples: int, steps: int) -> float:
 
     BenchMachine.world = world
     before = conftest.STEPS[c.name]
-    start = time.perf_counter()
-    run_state_machine_as_test(
-        BenchMachine,
-        settings=settings(
-            max_examples=examples,
-            stateful_step_count=steps,
-            deadline=None,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        ),
-    )
-    return (conftest.STEPS[c.name] - before) / (time.perf_counter() - start)
+    start, cpu = time.perf_counter(), time.process_time()
+    run_state_machine_as_test(BenchMachine, settings=_bench_settings(examples, stateful_step_count=steps))
+    return _rate(conftest.STEPS[c.name] - before, time.perf_counter() - start, time.process_time() - cpu)
+
+
+def program_throughput(c, programs: int, ops: int) -> dict:
+    """Operations of the pool program driver (tests/test_pool_program.py: the machine's rules from one
+    drawn byte string per example, full model comparison after every operation) on `c`."""
+    from test_pool_program import ProgramRunner, run_programs
+    from worlds import deploy_pool_world
+
+    runner = ProgramRunner(deploy_pool_world(c))
+    start, cpu = time.perf_counter(), time.process_time()
+    run_programs(runner, _bench_settings(programs), ops)
+    return _rate(runner.ops_run, time.perf_counter() - start, time.process_time() - cpu)
 
 
 def model_throughput(n: int = 300_000) -> float:
@@ -88,10 +103,13 @@ def cli(network, out, quick):
     anvil = AnvilChain(artifacts, chain.provider.uri, [a.address for a in accounts.test_accounts])
     with console.status("measuring gas on Anvil"):
         gas, _, calldata = measure_gas(anvil)
+    harness = {}
     with console.status("harness throughput (in-process)"):
-        revm_rate = harness_throughput(RevmChain(artifacts), 20 if quick else 150, 50)
+        harness["pool_machine", "revm"] = harness_throughput(RevmChain(artifacts), 20 if quick else 150, 50)
+        harness["pool_program", "revm"] = program_throughput(RevmChain(artifacts), 30 if quick else 300, 100)
     with console.status("harness throughput (Anvil)"):
-        anvil_rate = harness_throughput(anvil, 2 if quick else 8, 50)
+        harness["pool_machine", "anvil"] = harness_throughput(anvil, 2 if quick else 8, 50)
+        harness["pool_program", "anvil"] = program_throughput(anvil, 2 if quick else 8, 50)
     with console.status("model throughput"):
         model_rate = model_throughput()
     with console.status("audit replay throughput (saved log)"):
@@ -119,20 +137,34 @@ def cli(network, out, quick):
     console.print(table)
     console.print("anchors: Uniswap V2 Router02 (router), StakingRewards stake/withdraw/getReward (farm); floor: the "
                   "V2-compatible lower bound of the operation before any code runs (README, Gas)")
-    through = Table(title="throughput")
+    through = Table(title="throughput (wall; per CPU second of this process in brackets, Anvil's own CPU not counted)")
     through.add_column("what")
     through.add_column("measured", justify="right")
     through.add_column("target", justify="right")
-    through.add_row("pool state machine, in-process (steps/s)", f"{revm_rate:,.0f}", "5,000")
-    through.add_row("pool state machine, Anvil (steps/s)", f"{anvil_rate:,.0f}", "100")
+    harness_rows = {
+        ("pool_program", "revm"): ("pool program driver, in-process (steps/s)", "5,000"),
+        ("pool_machine", "revm"): ("pool state machine, in-process (steps/s)", "-"),
+        ("pool_program", "anvil"): ("pool program driver, Anvil (steps/s)", "100"),
+        ("pool_machine", "anvil"): ("pool state machine, Anvil (steps/s)", "100"),
+    }
+    for key, (label, target) in harness_rows.items():
+        rate = harness[key]
+        through.add_row(label, f"{rate['per_s']:,} ({rate['per_cpu_s']:,})", target)
     through.add_row("model get_amount_out (calls/s, one core)", f"{model_rate:,.0f}", "1,000,000")
     through.add_row("audit replay from a saved log (events/s wall)", f"{replay['replay_events_per_second']:,.0f}", "100,000")
     through.add_row("audit replay (events per CPU second)", f"{replay['replay_events_per_cpu_second']:,.0f}", "100,000")
     console.print(through)
+    console.print(
+        "A step is one rule (state machine) or one operation (program driver) followed by the full model "
+        "comparison; the state machine's rate is capped by hypothesis's per-step rule and argument draws."
+    )
 
     result = {
         "gas": rows,
-        "harness_steps_per_second": {"revm": round(revm_rate), "anvil": round(anvil_rate)},
+        "harness_steps_per_second": {  # the pool state machine, wall (as before)
+            "revm": harness["pool_machine", "revm"]["per_s"], "anvil": harness["pool_machine", "anvil"]["per_s"],
+        },
+        "harness": {f"{driver}/{backend}": rate for (driver, backend), rate in harness.items()},
         "model_get_amount_out_per_second": round(model_rate),
         "audit_replay": replay,
     }

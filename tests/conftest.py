@@ -50,31 +50,57 @@ def machine_settings(backend: str, scale: float = 1.0) -> settings:
 # --- step accounting, printed at the end of the run ------------------------------------------------
 STEPS: Counter = Counter()
 SECONDS: Counter = Counter()
+CPU_SECONDS: Counter = Counter()
+NOTES: list[str] = []  # extra lines for the summary (e.g. how soon each mutant was caught)
 
 
 def count_step(backend: str) -> None:
-    """Called by every state machine after each executed rule."""
+    """Called by every state machine after each executed rule (and by the program driver after each
+    operation): one step is one rule or operation followed by the full model comparison."""
     STEPS[backend] += 1
 
 
 @pytest.fixture
 def timed_backend():
-    """Adds the wall time of a test to its backend's total: yields a setter for the backend name."""
+    """Adds the wall and CPU time of a test to its backend's total: yields a setter for the backend name.
+    CPU time is this process's (the harness, model and in-process EVM; not the Anvil node's)."""
     box = {}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     yield box
     if "backend" in box:
         SECONDS[box["backend"]] += time.perf_counter() - start
+        CPU_SECONDS[box["backend"]] += time.process_time() - cpu
+
+
+# Under pytest-xdist every worker counts its own steps; each hands its totals to the controller, which
+# prints the sums (the rates are then per worker-second, summed over the workers).
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["tidepool_steps"] = [dict(STEPS), dict(SECONDS), dict(CPU_SECONDS), list(NOTES)]
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: harmless without xdist
+def pytest_testnodedown(node, error):
+    steps, seconds, cpu_seconds, notes = getattr(node, "workeroutput", {}).get("tidepool_steps", ({}, {}, {}, []))
+    STEPS.update(steps)
+    SECONDS.update(seconds)
+    CPU_SECONDS.update(cpu_seconds)
+    NOTES.extend(notes)
 
 
 def pytest_terminal_summary(terminalreporter):
-    if not STEPS:
+    if not STEPS and not NOTES:
         return
     terminalreporter.section("state machine steps")
     for backend, steps in sorted(STEPS.items()):
-        secs = SECONDS.get(backend, 0.0)
+        secs, cpu = SECONDS.get(backend, 0.0), CPU_SECONDS.get(backend, 0.0)
         timing = f" in {secs:,.1f} s, {steps / secs:,.0f} steps/s" if secs else ""
+        if secs and cpu:
+            timing += f" ({steps / cpu:,.0f} per harness CPU second)"
         terminalreporter.write_line(f"{backend}: {steps:,} steps{timing} (profile {PROFILE})")
+    for line in NOTES:
+        terminalreporter.write_line(line)
 
 
 # --- backends -----------------------------------------------------------------------------------------

@@ -32,7 +32,6 @@ from worlds import FEE_TIERS, ZERO, ModelScope, PoolWorld, deploy_pool_world
 
 MAX_UINT = 2**256 - 1
 SIGNER_KEY = keccak(text="tidepool router world: permit signer")  # a test key, holds nothing real
-READS_PER_CALL = 96  # Lens.read concatenates with bytes.concat: its memory grows with the square of the reads
 
 PERMIT_TYPEHASH = keccak(text="Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)")
 DOMAIN_TYPEHASH = keccak(text="EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)")
@@ -179,9 +178,7 @@ class RouterWorld:
         prepared = self._readers.get(key)
         if prepared is None:
             keys, calls = self._state_calls(pools)
-            readers = [
-                self.chain.reader(calls[i : i + READS_PER_CALL]) for i in range(0, len(calls), READS_PER_CALL)
-            ]
+            readers = [self.chain.reader(calls)]  # the reader splits it into programs of 255 table entries
             prepared = self._readers[key] = (keys, readers)
         keys, readers = prepared
         values = []

@@ -56,12 +56,14 @@ class PoolMachine(RuleBasedStateMachine):
         if near_wrap:
             self.chain.now = max(self.chain.now, 2**32 - 600)
         holders = w.actors + [self.pool.address, w.borrower.address, w.fee_recipient, ZERO]
-        calls = [(self.pool, "getReserves", ())]
-        calls += [(self.pool, f, ()) for f in ("price0CumulativeLast", "price1CumulativeLast", "kLast", "totalSupply")]
-        calls += [(self.pool, "balanceOf", (h,)) for h in holders]
-        calls += [(t, "balanceOf", (h,)) for t in (self.t0, self.t1) for h in holders]
         self.holders = holders
-        self.reader = self.chain.reader(calls)
+        self.reader = w.readers.get(self.pool.address)  # built once per pool and world
+        if self.reader is None:
+            calls = [(self.pool, "getReserves", ())]
+            calls += [(self.pool, f, ()) for f in ("price0CumulativeLast", "price1CumulativeLast", "kLast", "totalSupply")]
+            calls += [(self.pool, "balanceOf", (h,)) for h in holders]
+            calls += [(t, "balanceOf", (h,)) for t in (self.t0, self.t1) for h in holders]
+            self.reader = w.readers[self.pool.address] = self.chain.reader(calls)
 
     # --- helpers ---------------------------------------------------------------------------------------
     def token_pair(self, zero):
@@ -271,33 +273,29 @@ class PoolMachine(RuleBasedStateMachine):
     # --- properties ----------------------------------------------------------------------------------------------
     @invariant()
     def chain_equals_model(self):
-        """Reserves, timestamp, cumulative prices, kLast, LP supply, every LP and token balance: chain == model."""
+        """Reserves, timestamp, cumulative prices, kLast, LP supply, every LP and token balance: chain == model.
+
+        Both sides are flat tuples of integers in the reader's order (every value read is a uint, so the
+        Lens's raw words are the values); a difference is reported by name."""
         count_step(self.chain.name)
         if self.pool is None:
             return
-        values = iter(self.reader.read())
+        chain_state = self.reader.read_words()
         mp = self.mp
-        chain_state = {
-            "reserves": next(values),
-            "price0CumulativeLast": next(values)[0],
-            "price1CumulativeLast": next(values)[0],
-            "kLast": next(values)[0],
-            "totalSupply": next(values)[0],
-            "lp": [next(values)[0] for _ in self.holders],
-            "token0": [next(values)[0] for _ in self.holders],
-            "token1": [next(values)[0] for _ in self.holders],
-        }
-        model_state = {
-            "reserves": (mp.reserve0, mp.reserve1, mp.block_timestamp_last),
-            "price0CumulativeLast": mp.price0_cumulative_last,
-            "price1CumulativeLast": mp.price1_cumulative_last,
-            "kLast": mp.k_last,
-            "totalSupply": mp.total_supply,
-            "lp": [mp.balance_of(h) for h in self.holders],
-            "token0": [mp.token0.balance_of(h) for h in self.holders],
-            "token1": [mp.token1.balance_of(h) for h in self.holders],
-        }
-        assert chain_state == model_state, "chain_equals_model"
+        lp, b0, b1, holders = mp.balances, mp.token0.balances, mp.token1.balances, self.holders
+        model_state = (
+            mp.reserve0, mp.reserve1, mp.block_timestamp_last,
+            mp.price0_cumulative_last, mp.price1_cumulative_last, mp.k_last, mp.total_supply,
+            *[lp.get(h, 0) for h in holders],
+            *[b0.get(h, 0) for h in holders],
+            *[b1.get(h, 0) for h in holders],
+        )
+        if chain_state != model_state:
+            labels = ["reserve0", "reserve1", "blockTimestampLast", "price0CumulativeLast", "price1CumulativeLast"]
+            labels += ["kLast", "totalSupply"]
+            labels += [f"{kind}.balanceOf({h})" for kind in ("lp", "token0", "token1") for h in holders]
+            diff = {label: (c, m) for label, c, m in zip(labels, chain_state, model_state) if c != m}
+            raise AssertionError(f"chain_equals_model: (chain, model) differ at {diff}")
 
     @invariant()
     def reserves_backed_by_balances(self):

@@ -6,7 +6,7 @@ that snapshot (chain) and a copy of the model genesis (model).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import python_model as model
 from chain import Chain, Contract, Snapshot
@@ -47,6 +47,7 @@ class PoolWorld:
     model: model.World | None = None  # the same world in the model
     snap: Snapshot | None = None
     model_snap: tuple | None = None
+    readers: dict = field(default_factory=dict)  # pool address -> the machine's whole-state Reader
 
     @property
     def actors(self) -> list[str]:

@@ -3,7 +3,9 @@
 Ape owns the node's life (start, port, accounts); transactions go to it as JSON-RPC from Anvil's unlocked
 test accounts, so no time is spent signing in Python. A transaction is first run as `eth_call` at the next
 block's number and timestamp: a revert is reported with its decoded error and nothing is mined; otherwise
-the same transaction is mined at exactly that timestamp and its receipt must succeed.
+the same transaction is mined at exactly that timestamp (`eth_sendTransactionSync`, which answers with the
+receipt; `eth_sendTransaction` and a receipt query on a node without it) and its receipt must succeed. The
+dry run and the timestamp go in one JSON-RPC batch: two round trips a transaction.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class AnvilChain(Chain):
         self.accounts = list(accounts)
         self._http = requests.Session()
         self._ids = itertools.count(1)
+        self._sync_send = True  # eth_sendTransactionSync until the node says it has none
         self.chain_id = int(self._rpc("eth_chainId", []), 16)
         latest = self._rpc("eth_getBlockByNumber", ["latest", False])
         self.block = int(latest["number"], 16)
@@ -36,6 +39,18 @@ class AnvilChain(Chain):
         reply = self._http.post(
             self.uri, json={"jsonrpc": "2.0", "id": next(self._ids), "method": method, "params": params}
         ).json()
+        return self._result(method, reply)
+
+    def _rpc_batch(self, calls: list[tuple[str, list]]) -> list:
+        """Several independent requests in one round trip (a JSON-RPC batch); results in the calls' order,
+        the first failure raised as `_rpc` would."""
+        requests_ = [
+            {"jsonrpc": "2.0", "id": next(self._ids), "method": method, "params": params} for method, params in calls
+        ]
+        replies = {reply["id"]: reply for reply in self._http.post(self.uri, json=requests_).json()}
+        return [self._result(method, replies[r["id"]]) for (method, _), r in zip(calls, requests_)]
+
+    def _result(self, method: str, reply: dict):
         if "error" in reply:
             error = reply["error"]
             data = error.get("data")
@@ -60,8 +75,30 @@ class AnvilChain(Chain):
     def _send(self, sender, to, data, value):
         tx = self._tx(sender, to, data, value)
         overrides = {"time": hex(self.now), "number": hex(self.block + 1)}
-        out = self._rpc("eth_call", [tx, "latest", {}, overrides])  # raises Reverted: nothing mined
-        self._rpc("evm_setNextBlockTimestamp", [self.now])
+        # The dry run and the next block's timestamp are independent: one round trip. The eth_call raises
+        # Reverted and nothing is mined (a timestamp set for no block is set again by the next send).
+        out, _ = self._rpc_batch([("eth_call", [tx, "latest", {}, overrides]), ("evm_setNextBlockTimestamp", [self.now])])
+        if self._sync_send:
+            # One round trip: Anvil mines the transaction and answers with its receipt (EIP-7966).
+            try:
+                receipt = self._rpc("eth_sendTransactionSync", [tx])
+            except HarnessError as exc:
+                if "-32601" not in str(exc):  # anything but "method not found" is a real failure
+                    raise
+                self._sync_send = False  # an Anvil without it: nothing was sent, send the usual way
+                receipt = self._send_and_wait(tx)
+        else:
+            receipt = self._send_and_wait(tx)
+        if receipt is None or receipt["status"] != "0x1":
+            raise HarnessError(f"transaction {receipt and receipt['transactionHash']} failed on chain after its eth_call succeeded")
+        self.block = int(receipt["blockNumber"], 16)
+        logs = [
+            (log["address"], [bytes.fromhex(t[2:]) for t in log["topics"]], bytes.fromhex(log["data"][2:]))
+            for log in receipt["logs"]
+        ]
+        return bytes.fromhex(out[2:]), logs, int(receipt["gasUsed"], 16), receipt.get("contractAddress")
+
+    def _send_and_wait(self, tx) -> dict | None:
         tx_hash = self._rpc("eth_sendTransaction", [tx])
         receipt = self._rpc("eth_getTransactionReceipt", [tx_hash])
         for _ in range(100):  # auto-mine has mined it; a large receipt can take a moment to appear
@@ -69,14 +106,7 @@ class AnvilChain(Chain):
                 break
             time.sleep(0.01)
             receipt = self._rpc("eth_getTransactionReceipt", [tx_hash])
-        if receipt is None or receipt["status"] != "0x1":
-            raise HarnessError(f"transaction {tx_hash} failed on chain after its eth_call succeeded")
-        self.block = int(receipt["blockNumber"], 16)
-        logs = [
-            (log["address"], [bytes.fromhex(t[2:]) for t in log["topics"]], bytes.fromhex(log["data"][2:]))
-            for log in receipt["logs"]
-        ]
-        return bytes.fromhex(out[2:]), logs, int(receipt["gasUsed"], 16), receipt.get("contractAddress")
+        return receipt
 
     def _eth_call(self, to, data):
         out = self._rpc("eth_call", [{"to": to, "data": "0x" + data.hex(), "gas": hex(GAS_LIMIT)}, "latest"])

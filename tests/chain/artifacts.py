@@ -75,22 +75,57 @@ def _word_encoder(kind: str):
     return lambda v: bytes(v).ljust(32, b"\0")
 
 
-class Codec:
-    """Encodes a list of values for, or decodes them from, one ABI parameter list."""
+def _tail_encoder(kind: str):
+    """The encoder of a dynamic parameter's tail for `bytes`, `string` and arrays of word types, else None."""
+    if kind in ("bytes", "string"):
 
-    __slots__ = ("types", "static", "_enc", "_dec")
+        def encode(v):
+            data = v.encode() if isinstance(v, str) else bytes(v)
+            return len(data).to_bytes(32, "big") + data + bytes(-len(data) % 32)
+
+        return encode
+    if kind.endswith("[]") and _is_static(kind[:-2]):
+        word = _word_encoder(kind[:-2])
+        return lambda v: len(v).to_bytes(32, "big") + b"".join([word(x) for x in v])
+    return None
+
+
+class Codec:
+    """Encodes a list of values for, or decodes them from, one ABI parameter list.
+
+    Static parameter lists are words; lists whose dynamic parameters are all `bytes`, `string` or arrays of
+    word types are encoded here as well (head of words and offsets, then the tails); anything else, and
+    every dynamic decode, goes through eth_abi."""
+
+    __slots__ = ("types", "static", "_enc", "_dec", "_parts")
 
     def __init__(self, params: list[dict]):
         self.types = [_canonical(p) for p in params]
         self.static = all(_is_static(t) for t in self.types)
+        self._parts = None
         if self.static:
             self._enc = [_word_encoder(t) for t in self.types]
             self._dec = [_word_decoder(t) for t in self.types]
+        else:
+            parts = [(True, _word_encoder(t)) if _is_static(t) else (False, _tail_encoder(t)) for t in self.types]
+            if all(enc is not None for _, enc in parts):
+                self._parts = parts
 
     def encode(self, values) -> bytes:
         if self.static:
-            return b"".join(enc(v) for enc, v in zip(self._enc, values))
-        return abi_encode(self.types, list(values))
+            return b"".join([enc(v) for enc, v in zip(self._enc, values)])
+        if self._parts is None:
+            return abi_encode(self.types, list(values))
+        heads, tails, offset = [], [], 32 * len(self._parts)
+        for (static, enc), v in zip(self._parts, values, strict=True):
+            if static:
+                heads.append(enc(v))
+            else:
+                tail = enc(v)
+                heads.append(offset.to_bytes(32, "big"))
+                tails.append(tail)
+                offset += len(tail)
+        return b"".join(heads) + b"".join(tails)
 
     def decode(self, data: bytes) -> tuple:
         if self.static:
@@ -125,11 +160,17 @@ class Event:
     data: Codec
     data_names: tuple
 
+    @cached_property
+    def _topic_decoders(self) -> tuple:
+        """(name, decoder or None) per indexed input: a dynamic indexed value is kept as its topic hash."""
+        return tuple((name, _word_decoder(kind) if _is_static(kind) else None) for name, kind in self.indexed)
+
     def decode(self, topics: list[bytes], data: bytes) -> dict:
         out = {}
-        for (name, kind), topic in zip(self.indexed, topics[1:]):
-            out[name] = _word_decoder(kind)(topic) if _is_static(kind) else topic
-        out.update(zip(self.data_names, self.data.decode(data)))
+        for (name, decode), topic in zip(self._topic_decoders, topics[1:]):
+            out[name] = topic if decode is None else decode(topic)
+        if self.data_names:
+            out.update(zip(self.data_names, self.data.decode(data)))
         return out
 
 

@@ -54,7 +54,7 @@ class RevmChain(Chain):
             self.block -= 1  # a reverted call mines nothing here: keep block numbers as Anvil's
             raise self._reverted(exc) from None
         result = self.evm.result
-        logs = [(log.address, log.data[0], log.data[1]) for log in result.logs]
+        logs = [(log.address, *log.data) for log in result.logs]  # log.data: (topics, data), built per access
         return bytes(out), logs, result.gas_used, created
 
     def _eth_call(self, to, data):
