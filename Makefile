@@ -25,7 +25,7 @@ STAMP_LINT := $(LINT_VENV)/.installed
 .PHONY: help install compile test test-model test-deep demo gas gas-breakdown bench lint clean
 
 help: ## Show this list
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(STAMP_PY): requirements.lock
 	python3 -m venv $(VENV)

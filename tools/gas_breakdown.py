@@ -44,6 +44,8 @@ class TracedAnvil(AnvilChain):
         result = super()._rpc(method, params)
         if method == "eth_sendTransaction":
             self.last_hash = result
+        elif method == "eth_sendTransactionSync":  # answers with the receipt
+            self.last_hash = result["transactionHash"]
         return result
 
 
