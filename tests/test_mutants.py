@@ -194,27 +194,20 @@ def _chain(mutant: Mutant) -> RevmChain:
     return chain
 
 
+def _machine(base, world, **attrs):
+    """A subclass of the state machine `base` bound to `world` (and any other class attributes)."""
+    return type(f"Mutant{base.__name__}", (base,), {"world": world, **attrs})
+
+
 @pytest.mark.parametrize("mutant", POOL_MUTANTS, ids=lambda m: m.name)
 def test_pool_mutant_is_caught(mutant):
-    world = deploy_pool_world(_chain(mutant))
-
-    class MutantMachine(PoolMachine):
-        pass
-
-    MutantMachine.world = world
-    _assert_caught(mutant, MutantMachine)
+    _assert_caught(mutant, _machine(PoolMachine, deploy_pool_world(_chain(mutant))))
 
 
 @pytest.mark.parametrize("mutant, pair", HOSTILE_POOL_MUTANTS, ids=lambda v: v.name if isinstance(v, Mutant) else "/".join(v))
 def test_hostile_pool_mutant_is_caught(mutant, pair):
     world = deploy_hostile_world(_chain(mutant), pairs=[pair])
-
-    class MutantMachine(HostilePoolMachine):
-        pass
-
-    MutantMachine.world = world
-    MutantMachine.choices = world.pools
-    _assert_caught(mutant, MutantMachine)
+    _assert_caught(mutant, _machine(HostilePoolMachine, world, choices=world.pools))
 
 
 PROGRAM_BUDGET = settings(BUDGET, max_examples=300)  # programs of PROGRAM_OPS operations
@@ -226,33 +219,31 @@ def test_pool_mutant_is_caught_by_program(mutant):
     runner = ProgramRunner(deploy_pool_world(_chain(mutant)))
     with pytest.raises(BaseException) as caught:
         run_programs(runner, PROGRAM_BUDGET, PROGRAM_OPS)
-    messages, frames = _failure(caught.value)
-    report = _describe(caught.value)
-    found = [p for p in mutant.caught_by if any(p in m for m in messages) or p in frames]
-    assert found, f"{mutant.name}: not caught by {mutant.caught_by}:\n{report[:3000]}"
-    assert "state.choose_pool(" in report, "the failure lists the decoded program"
+    _assert_named(mutant, caught.value)
+    assert "state.choose_pool(" in _describe(caught.value), "the failure lists the decoded program"
     NOTES.append(f"program driver caught '{mutant.name}' after {runner.ops_to_failure:,} operations")
 
 
 @pytest.mark.parametrize("mutant", FARM_MUTANTS, ids=lambda m: m.name)
 def test_farm_mutant_is_caught(mutant):
-    world = deploy_farm_world(_chain(mutant))
-
-    class MutantMachine(FarmMachine):
-        pass
-
-    MutantMachine.world = world
-    _assert_caught(mutant, MutantMachine)
+    _assert_caught(mutant, _machine(FarmMachine, deploy_farm_world(_chain(mutant))))
 
 
 def _assert_caught(mutant, machine):
     steps = STEPS[BACKEND]
     with pytest.raises(BaseException) as caught:
         run_state_machine_as_test(machine, settings=BUDGET)
-    messages, frames = _failure(caught.value)
-    found = [p for p in mutant.caught_by if any(p in m for m in messages) or p in frames]
-    assert found, f"{mutant.name}: not caught by {mutant.caught_by}:\n{_describe(caught.value)[:3000]}"
+    messages = _assert_named(mutant, caught.value)
     CAUGHT[mutant.name] = (STEPS[BACKEND] - steps, messages[0].splitlines()[0][:100])
+
+
+def _assert_named(mutant: Mutant, exc: BaseException) -> list[str]:
+    """Fails unless one of the mutant's `caught_by` properties is in the failure's messages or tracebacks;
+    returns the messages."""
+    messages, frames = _failure(exc)
+    found = [p for p in mutant.caught_by if any(p in m for m in messages) or p in frames]
+    assert found, f"{mutant.name}: not caught by {mutant.caught_by}:\n{_describe(exc)[:3000]}"
+    return messages
 
 
 def _failure(exc: BaseException) -> tuple[list[str], set[str]]:

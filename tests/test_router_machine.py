@@ -29,7 +29,7 @@ import python_model as model
 from chain import Reverted
 from chain.backend import GAS_LIMIT
 from conftest import count_step, machine_settings
-from properties import said
+from properties import agree
 from router_world import MAX_UINT, RouterWorld, deploy_router_world
 from worlds import FEE_TIERS
 
@@ -120,17 +120,9 @@ class RouterMachine(RuleBasedStateMachine):
         """Run one operation on the model and on the chain: both succeed, or both revert with the same
         error name (property `outcomes_agree`). Returns (model result, receipt, error name)."""
         try:
-            expected, model_error = model_op(), None
-        except model.ModelError as exc:
-            expected, model_error = None, type(exc).__name__
-        try:
-            receipt, chain_error = chain_op(), None
-        except Reverted as exc:
-            receipt, chain_error = None, exc.name
+            return agree(model_op, chain_op)
         finally:
             self.version += 1
-        assert model_error == chain_error, f"outcomes_agree: model {said(model_error)}, chain {said(chain_error)}"
-        return expected, receipt, chain_error
 
     def dry(self, model_op, then=None):
         """(result, error name) of `model_op` on the model, which is left as it was; with `then`, (result of

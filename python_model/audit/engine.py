@@ -235,6 +235,16 @@ class _Stop(Exception):
     """Raised inside a handler once enough divergences are collected."""
 
 
+def record_divergence(divergences: list, limit: int, ev, field_name, expected, actual, relation="==", note=""):
+    """Appends the divergence of `ev`'s `field_name`; stops the replay (`_Stop`) once `limit` are recorded."""
+    divergences.append(Divergence(
+        ev.block, ev.tx_hash, ev.log_index, getattr(ev, "line", 0), ev.event, field_name,
+        expected, actual, relation, note,
+    ))
+    if len(divergences) >= limit:
+        raise _Stop()
+
+
 def fee_paid(r0, r1, s0, s1, in0, in1):
     """(token, fee) for a swap from reserves (r0, r1) to balances (s0, s1): token None if both came in."""
     if in1 == 0:
@@ -367,14 +377,8 @@ class PoolAuditor:
     # --- divergences --------------------------------------------------------------------------------
 
     def _bad(self, ev, field_name, expected, actual, relation="==", note=""):
-        if self.trusting:
-            return
-        self.divergences.append(Divergence(
-            ev.block, ev.tx_hash, ev.log_index, getattr(ev, "line", 0), ev.event, field_name,
-            expected, actual, relation, note,
-        ))
-        if len(self.divergences) >= self.max_divergences:
-            raise _Stop()
+        if not self.trusting:
+            record_divergence(self.divergences, self.max_divergences, ev, field_name, expected, actual, relation, note)
 
     def _end_tx(self):
         if self._sync is not None:

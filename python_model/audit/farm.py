@@ -22,7 +22,7 @@ from __future__ import annotations
 from ..errors import ModelError
 from ..farm import ACC_PRECISION, UINT256, Farm, accrue
 from ..token import Token
-from .engine import Divergence, LogError, Verdict, _Stop
+from .engine import LogError, Verdict, _Stop, record_divergence
 
 OWNER = "0x00000000000000000000000000000000000a0d17"  # stands for the owner and every funder
 FARM_EVENTS = (
@@ -112,12 +112,7 @@ class FarmAuditor:
     # --- helpers ------------------------------------------------------------------------------------
 
     def _bad(self, ev, field_name, expected, actual, relation="==", note=""):
-        self.divergences.append(Divergence(
-            ev.block, ev.tx_hash, ev.log_index, getattr(ev, "line", 0), ev.event, field_name,
-            expected, actual, relation, note,
-        ))
-        if len(self.divergences) >= self.max_divergences:
-            raise _Stop()
+        record_divergence(self.divergences, self.max_divergences, ev, field_name, expected, actual, relation, note)
 
     def _end_tx(self):
         if self._expect is not None:
